@@ -1,0 +1,121 @@
+// Built with -fno-builtin and -fno-tree-loop-distribute-patterns (see libk/meson.build): without
+// them the compiler would turn these loops back into calls to memcpy/memset, which in the
+// freestanding build are these very functions.
+#include <k/string.hpp>
+
+#include <cstdint>
+
+namespace mos {
+namespace {
+
+using Word = std::uintptr_t;
+constexpr std::size_t kWord = sizeof(Word);
+
+bool word_aligned(const void* p) noexcept {
+  return (reinterpret_cast<std::uintptr_t>(p) & (kWord - 1)) == 0;
+}
+
+// Word accesses through a may_alias type so that copying bytes of any type is defined.
+using AliasWord [[gnu::may_alias]] = Word;
+
+}  // namespace
+
+void* memory_copy(void* dest, const void* src, std::size_t n) noexcept {
+  auto* d = static_cast<unsigned char*>(dest);
+  const auto* s = static_cast<const unsigned char*>(src);
+  if (n >= 2 * kWord) {
+    // Align the destination, then copy whole words when the source is aligned the same way.
+    while (!word_aligned(d)) {
+      *d++ = *s++;
+      --n;
+    }
+    if (word_aligned(s)) {
+      for (; n >= kWord; n -= kWord, d += kWord, s += kWord) {
+        *reinterpret_cast<AliasWord*>(d) = *reinterpret_cast<const AliasWord*>(s);
+      }
+    }
+  }
+  while (n-- > 0) *d++ = *s++;
+  return dest;
+}
+
+void* memory_move(void* dest, const void* src, std::size_t n) noexcept {
+  auto* d = static_cast<unsigned char*>(dest);
+  const auto* s = static_cast<const unsigned char*>(src);
+  if (d == s || n == 0) return dest;
+  // Forward copy is safe unless the destination starts inside the source.
+  if (reinterpret_cast<std::uintptr_t>(d) - reinterpret_cast<std::uintptr_t>(s) >= n) {
+    return memory_copy(dest, src, n);
+  }
+  d += n;
+  s += n;
+  while (n-- > 0) *--d = *--s;
+  return dest;
+}
+
+void* memory_set(void* dest, int value, std::size_t n) noexcept {
+  auto* d = static_cast<unsigned char*>(dest);
+  auto byte = static_cast<unsigned char>(value);
+  if (n >= 2 * kWord) {
+    while (!word_aligned(d)) {
+      *d++ = byte;
+      --n;
+    }
+    Word pattern = static_cast<Word>(byte) * (~Word{0} / 0xff);
+    for (; n >= kWord; n -= kWord, d += kWord) *reinterpret_cast<AliasWord*>(d) = pattern;
+  }
+  while (n-- > 0) *d++ = byte;
+  return dest;
+}
+
+int memory_compare(const void* a, const void* b, std::size_t n) noexcept {
+  const auto* x = static_cast<const unsigned char*>(a);
+  const auto* y = static_cast<const unsigned char*>(b);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (x[i] != y[i]) return x[i] < y[i] ? -1 : 1;
+  }
+  return 0;
+}
+
+const void* memory_find(const void* s, int value, std::size_t n) noexcept {
+  const auto* p = static_cast<const unsigned char*>(s);
+  auto byte = static_cast<unsigned char>(value);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (p[i] == byte) return p + i;
+  }
+  return nullptr;
+}
+
+std::size_t string_length(const char* s) noexcept {
+  std::size_t n = 0;
+  while (s[n] != '\0') ++n;
+  return n;
+}
+
+std::size_t string_length_bounded(const char* s, std::size_t max) noexcept {
+  std::size_t n = 0;
+  while (n < max && s[n] != '\0') ++n;
+  return n;
+}
+
+int string_compare(const char* a, const char* b) noexcept {
+  const auto* x = reinterpret_cast<const unsigned char*>(a);
+  const auto* y = reinterpret_cast<const unsigned char*>(b);
+  while (*x != 0 && *x == *y) {
+    ++x;
+    ++y;
+  }
+  return *x == *y ? 0 : (*x < *y ? -1 : 1);
+}
+
+int string_compare_bounded(const char* a, const char* b, std::size_t n) noexcept {
+  const auto* x = reinterpret_cast<const unsigned char*>(a);
+  const auto* y = reinterpret_cast<const unsigned char*>(b);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (x[i] != y[i]) return x[i] < y[i] ? -1 : 1;
+    if (x[i] == 0) return 0;
+  }
+  return 0;
+}
+
+}  // namespace mos
