@@ -6,6 +6,7 @@
 
 #include <compare>
 #include <cstdint>
+#include <type_traits>
 
 namespace mos {
 
@@ -25,8 +26,9 @@ constexpr bool is_aligned(std::uint64_t value, std::uint64_t alignment) noexcept
 
 namespace detail {
 
-/// The shared shape of PhysAddr and VirtAddr; Tag keeps them distinct types.
-template <class Tag>
+/// The shared shape of PhysAddr and VirtAddr. Derived is the address type itself, so that
+/// arithmetic on a VirtAddr yields a VirtAddr and the two kinds never mix.
+template <class Derived>
 class Address {
  public:
   constexpr Address() noexcept = default;
@@ -34,51 +36,57 @@ class Address {
 
   constexpr std::uint64_t value() const noexcept { return value_; }
 
-  constexpr Address align_down(std::uint64_t alignment) const noexcept {
-    return Address(mos::align_down(value_, alignment));
+  constexpr Derived align_down(std::uint64_t alignment) const noexcept {
+    return Derived(mos::align_down(value_, alignment));
   }
-  constexpr Address align_up(std::uint64_t alignment) const noexcept {
-    return Address(mos::align_up(value_, alignment));
+  constexpr Derived align_up(std::uint64_t alignment) const noexcept {
+    return Derived(mos::align_up(value_, alignment));
   }
   constexpr bool is_aligned(std::uint64_t alignment) const noexcept {
     return mos::is_aligned(value_, alignment);
   }
 
-  constexpr Address operator+(std::uint64_t offset) const noexcept {
-    return Address(value_ + offset);
+  constexpr Derived operator+(std::uint64_t offset) const noexcept {
+    return Derived(value_ + offset);
   }
-  constexpr Address operator-(std::uint64_t offset) const noexcept {
-    return Address(value_ - offset);
+  constexpr Derived operator-(std::uint64_t offset) const noexcept {
+    return Derived(value_ - offset);
   }
   /// The distance between two addresses of the same kind.
-  constexpr std::uint64_t operator-(Address other) const noexcept { return value_ - other.value_; }
-  constexpr Address& operator+=(std::uint64_t offset) noexcept {
+  constexpr std::uint64_t operator-(Derived other) const noexcept {
+    return value_ - other.value();
+  }
+  constexpr Derived& operator+=(std::uint64_t offset) noexcept {
     value_ += offset;
-    return *this;
+    return static_cast<Derived&>(*this);
   }
-  constexpr Address& operator-=(std::uint64_t offset) noexcept {
+  constexpr Derived& operator-=(std::uint64_t offset) noexcept {
     value_ -= offset;
-    return *this;
+    return static_cast<Derived&>(*this);
   }
-  constexpr auto operator<=>(const Address&) const noexcept = default;
+  friend constexpr bool operator==(Derived a, Derived b) noexcept {
+    return a.value() == b.value();
+  }
+  friend constexpr auto operator<=>(Derived a, Derived b) noexcept {
+    return a.value() <=> b.value();
+  }
 
  private:
   std::uint64_t value_ = 0;
 };
 
-struct PhysTag {};
-struct VirtTag {};
-
 }  // namespace detail
 
 /// A physical memory address.
-using PhysAddr = detail::Address<detail::PhysTag>;
-
-/// A virtual memory address.
-class VirtAddr : public detail::Address<detail::VirtTag> {
+class PhysAddr : public detail::Address<PhysAddr> {
  public:
   using Address::Address;
-  constexpr VirtAddr(Address a) noexcept : Address(a) {}  // NOLINT: results of arithmetic
+};
+
+/// A virtual memory address.
+class VirtAddr : public detail::Address<VirtAddr> {
+ public:
+  using Address::Address;
   /// The address of an object.
   static VirtAddr of(const volatile void* p) noexcept {
     return VirtAddr(reinterpret_cast<std::uintptr_t>(p));
@@ -90,18 +98,13 @@ class VirtAddr : public detail::Address<detail::VirtTag> {
   }
 };
 
-/// Prints addresses as 0x-prefixed, 16-digit hex unless a spec says otherwise.
-template <class Tag>
-struct Formatter<detail::Address<Tag>> {
-  static void format(OutputSink& sink, detail::Address<Tag> a, const FormatSpec& spec) noexcept {
-    if (spec.type == 0 && spec.width == 0) {
-      format_to(sink, "{:#018x}", a.value());
-    } else {
-      format_to(sink, "{:#x}", a.value());
-    }
+/// Prints addresses as 0x-prefixed, 16-digit hex.
+template <class A>
+  requires(std::is_same_v<A, PhysAddr> || std::is_same_v<A, VirtAddr>)
+struct Formatter<A> {
+  static void format(OutputSink& sink, A a, const FormatSpec&) noexcept {
+    format_to(sink, "{:#018x}", a.value());
   }
 };
-template <>
-struct Formatter<VirtAddr> : Formatter<detail::Address<detail::VirtTag>> {};
 
 }  // namespace mos

@@ -80,3 +80,16 @@ void set_stack_guard(std::uintptr_t value) noexcept { __stack_chk_guard = value;
 [[gnu::weak]] void operator delete(void*, std::size_t) noexcept {
   mos::panic("operator delete without a heap");
 }
+
+// libstdc++'s header-only parts report misuse (string_view::substr past the end, say) through
+// these functions, which a hosted build finds in libstdc++.so. Without exceptions, misuse is a
+// programmer error: panic.
+namespace std {
+[[noreturn]] void __throw_out_of_range_fmt(const char*, ...) { mos::panic("std: out of range"); }
+[[noreturn]] void __throw_out_of_range(const char*) { mos::panic("std: out of range"); }
+[[noreturn]] void __throw_length_error(const char*) { mos::panic("std: length error"); }
+[[noreturn]] void __throw_logic_error(const char*) { mos::panic("std: logic error"); }
+[[noreturn]] void __throw_invalid_argument(const char*) { mos::panic("std: invalid argument"); }
+[[noreturn]] void __throw_bad_optional_access() { mos::panic("std: bad optional access"); }
+[[noreturn]] void __throw_bad_variant_access(const char*) { mos::panic("std: bad variant access"); }
+}  // namespace std

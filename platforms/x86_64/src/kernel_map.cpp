@@ -1,0 +1,93 @@
+#include "kernel_map.hpp"
+
+#include "cpu.hpp"
+#include "stacks.hpp"
+
+extern "C" {
+// From kernel.ld.
+extern const std::byte __kernel_start[], __kernel_end[], __text_start[], __text_end[],
+    __rodata_start[], __rodata_end[], __data_start[], __data_end[];
+// From entry.S: the page tables that map KERNEL_VMA + 2 MiB .. + 6 MiB, and the boot stack.
+extern std::uint64_t boot_pml4[512];
+extern std::uint64_t boot_pt_kernel[1024];
+extern const std::byte mos_boot_stack_guard[];
+}
+
+namespace mos::x86_64 {
+namespace {
+
+constexpr std::uint64_t kKernelVma = 0xffffffff80000000ULL;
+constexpr std::uint64_t kTableBase = kKernelVma + 0x200000;  // First address boot_pt_kernel maps.
+
+constexpr std::uint64_t kPresent = 1ULL << 0;
+constexpr std::uint64_t kWritable = 1ULL << 1;
+constexpr std::uint64_t kNoExecute = 1ULL << 63;
+constexpr std::uint64_t kEferMsr = 0xc0000080;
+constexpr std::uint64_t kEferNxe = 1ULL << 11;
+
+std::uint64_t addr(const std::byte* p) noexcept { return reinterpret_cast<std::uint64_t>(p); }
+
+std::uint64_t* entry_for(std::uint64_t virt) noexcept {
+  return &boot_pt_kernel[(virt - kTableBase) / kPageSize];
+}
+
+void set_range(std::uint64_t start, std::uint64_t end, std::uint64_t flags) noexcept {
+  for (std::uint64_t v = start; v < end; v += kPageSize) {
+    std::uint64_t* pte = entry_for(v);
+    std::uint64_t frame = v - kKernelVma;
+    *pte = frame | flags;
+  }
+}
+
+constexpr std::size_t kMaxGuards = 8;
+std::uint64_t g_guards[kMaxGuards];
+std::size_t g_guard_count = 0;
+
+bool is_guard(std::uint64_t page) noexcept {
+  for (std::size_t i = 0; i < g_guard_count; ++i) {
+    if (g_guards[i] == page) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool no_execute_enabled() noexcept { return (cpu::read_msr(kEferMsr) & kEferNxe) != 0; }
+
+void protect_kernel_image() noexcept {
+  std::uint64_t nx = no_execute_enabled() ? kNoExecute : 0;
+  // The boot section (32-bit code, run at its physical address) is never executed up here.
+  set_range(kTableBase, addr(__text_start), kPresent | nx);
+  set_range(addr(__text_start), addr(__text_end), kPresent);
+  set_range(addr(__rodata_start), addr(__rodata_end), kPresent | nx);
+  set_range(addr(__data_start), addr(__data_end), kPresent | kWritable | nx);
+  set_range(addr(__data_end), addr(__kernel_end), kPresent | nx);  // .ksyms
+
+  g_guards[0] = addr(mos_boot_stack_guard);
+  g_guard_count = 1 + static_stack_guards(g_guards + 1, kMaxGuards - 1);
+  for (std::size_t i = 0; i < g_guard_count; ++i) *entry_for(g_guards[i]) = 0;
+  cpu::flush_tlb();
+}
+
+void remove_identity_map() noexcept {
+  // Nothing runs at physical addresses any more: the boot GDT is replaced and the loader's data
+  // is read through the direct map. Without this, a null pointer would be a valid address.
+  boot_pml4[0] = 0;
+  cpu::flush_tlb();
+}
+
+bool near_stack_guard(std::uint64_t address) noexcept {
+  std::uint64_t page = address & ~(kPageSize - 1);
+  return is_guard(page) || is_guard(page - kPageSize);
+}
+
+bool kernel_stack_readable(std::uint64_t address, std::size_t bytes) noexcept {
+  std::uint64_t end = address + bytes;
+  if (end < address || address < addr(__data_start) || end > addr(__data_end)) return false;
+  for (std::uint64_t page = address & ~(kPageSize - 1); page < end; page += kPageSize) {
+    if (is_guard(page)) return false;
+  }
+  return true;
+}
+
+}  // namespace mos::x86_64
