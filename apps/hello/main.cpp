@@ -10,6 +10,14 @@
 
 namespace {
 
+// An object with a constructor that runs at boot: proves that the platform ran the global
+// constructors before app_main (a constant-initialised value would not).
+struct BootStamp {
+  BootStamp() : cycles(mos::platform::cycle_counter()) {}
+  std::uint64_t cycles;
+};
+BootStamp g_boot_stamp;
+
 bool has_word(std::string_view text, std::string_view word) {
   while (!text.empty()) {
     std::size_t space = text.find(' ');
@@ -58,6 +66,7 @@ void echo_console() {
 mos::platform::ExitStatus mos::app_main(const BootInfo& boot) noexcept {
   log::info("Hello from Mosaic!");
   log::info("cycles since reset: {}", platform::cycle_counter());
+  log::info("global constructors ran: {}", g_boot_stamp.cycles != 0 ? "yes" : "no");
   show_boot_info(boot);
   if (has_word(boot.command_line.view(), "echo")) {
     log::info("echo: ready");

@@ -7,7 +7,6 @@
 
 #include <doctest/doctest.h>
 
-#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -111,12 +110,18 @@ class ExactBuffer {
   std::size_t size_;
 };
 
-/// The printed form of an error.
+/// The printed form of an error. No doctest assertion inside: it runs lazily within INFO.
 inline std::string describe(const x86_64::BootInfoError& e) {
   char buffer[512];
   std::size_t n = format_to_buffer(buffer, "{}", e);
-  REQUIRE(n < sizeof buffer);
-  return std::string(buffer, n);
+  return std::string(buffer, n < sizeof buffer ? n : sizeof buffer);
+}
+
+/// Why a parse failed, or nothing when it did not: for messages that doctest may evaluate
+/// whatever the outcome (with --success), where error() of a value would panic.
+template <class T>
+std::string why(const Result<T, x86_64::BootInfoError>& result) {
+  return result.has_value() ? std::string() : describe(result.error());
 }
 
 }  // namespace mos::test

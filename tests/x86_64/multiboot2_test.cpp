@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 
 #include <cstdint>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -163,7 +164,7 @@ std::string str(std::string_view v) {
 TEST_CASE("multiboot2: a full block fills every BootInfo field") {
   ByteVector block = full_builder().build();
   auto info = parse(block);
-  REQUIRE_MESSAGE(info.has_value(), mos::test::describe(info.error()));
+  REQUIRE_MESSAGE(info.has_value(), mos::test::why(info));
 
   CHECK(info->protocol == BootInfo::Protocol::Multiboot2);
   CHECK(info->info_start == PhysAddr(kBlockAddress));
@@ -242,7 +243,7 @@ TEST_CASE("multiboot2: memory-map entries larger than 24 bytes are stepped over"
     INFO("entry_size ", entry_size);
     ByteVector block = Mb2Builder().memory_map(kTypicalMap, entry_size, 1).build();
     auto info = parse(block);
-    REQUIRE_MESSAGE(info.has_value(), mos::test::describe(info.error()));
+    REQUIRE_MESSAGE(info.has_value(), mos::test::why(info));
     REQUIRE(info->memory_map.size() == kTypicalMap.size());
     CHECK(info->memory_map[3].base == PhysAddr(0x100000));
     CHECK(info->memory_map[3].length == 0x7ee0000);
@@ -294,7 +295,7 @@ TEST_CASE("multiboot2: ACPI roots from old and new RSDP tags") {
       ByteVector rsdp = mos::test::make_rsdp(revision, 0xe1000, 0xe2000);
       rsdp.resize(20);  // The tag holds the ACPI 1.0 part only.
       auto info = parse(Mb2Builder().acpi_old(rsdp).build());
-      REQUIRE_MESSAGE(info.has_value(), mos::test::describe(info.error()));
+      REQUIRE_MESSAGE(info.has_value(), mos::test::why(info));
       REQUIRE(info->acpi.has_value());
       CHECK(info->acpi->revision == 0);
       CHECK(info->acpi->rsdt_address == 0xe1000);
@@ -321,7 +322,7 @@ TEST_CASE("multiboot2: ACPI roots from old and new RSDP tags") {
   }
   SUBCASE("a longer RSDP is checksummed over its whole length") {
     auto info = parse(Mb2Builder().acpi_new(mos::test::make_rsdp(3, 0x10, 0x20, 40)).build());
-    REQUIRE_MESSAGE(info.has_value(), mos::test::describe(info.error()));
+    REQUIRE_MESSAGE(info.has_value(), mos::test::why(info));
     CHECK(info->acpi->revision == 3);
     CHECK(info->acpi->xsdt_address == 0x20);
   }
@@ -774,7 +775,7 @@ TEST_CASE("multiboot2: the reader form reads the header, then total_size bytes")
 
   SUBCASE("a readable block parses like the span form") {
     auto info = parse_multiboot2(PhysAddr(kAt), reader);
-    REQUIRE_MESSAGE(info.has_value(), mos::test::describe(info.error()));
+    REQUIRE_MESSAGE(info.has_value(), mos::test::why(info));
     CHECK(info->command_line.view() == "console=com1 log=debug");
     CHECK(info->memory_map.size() == kTypicalMap.size());
     CHECK(info->info_start == PhysAddr(kAt));
@@ -989,7 +990,9 @@ void check_expectations(const BootInfo& info, const std::map<std::string, std::s
 
 TEST_CASE("multiboot2: captured GRUB blocks in tests/data parse as expected") {
   namespace fs = std::filesystem;
-  const fs::path dir = MOS_TEST_DATA_DIR;
+  // MOS_TEST_DATA_DIR in the environment points the test at other captures.
+  const char* env_dir = std::getenv("MOS_TEST_DATA_DIR");
+  const fs::path dir = env_dir != nullptr ? env_dir : MOS_TEST_DATA_DIR;
   std::vector<fs::path> captures;
   if (fs::is_directory(dir)) {
     for (const fs::directory_entry& e : fs::directory_iterator(dir)) {
@@ -1015,7 +1018,7 @@ TEST_CASE("multiboot2: captured GRUB blocks in tests/data parse as expected") {
         expect.count("address") ? std::stoull(expect["address"], nullptr, 0) : 0;
 
     auto info = parse(block, address);
-    REQUIRE_MESSAGE(info.has_value(), mos::test::describe(info.error()));
+    REQUIRE_MESSAGE(info.has_value(), mos::test::why(info));
     check_sane(*info, block.size());
     CHECK_FALSE(info->memory_map.empty());  // GRUB always passes a memory map.
     check_expectations(*info, expect);

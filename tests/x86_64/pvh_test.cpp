@@ -152,7 +152,7 @@ TEST_CASE("pvh: a full start info fills every BootInfo field") {
   PvhImage image;
   image.write_to(ram);
   auto info = parse(ram);
-  REQUIRE_MESSAGE(info.has_value(), mos::test::describe(info.error()));
+  REQUIRE_MESSAGE(info.has_value(), mos::test::why(info));
 
   CHECK(info->protocol == BootInfo::Protocol::Pvh);
   CHECK(info->info_start == PhysAddr(kStart));
@@ -200,7 +200,7 @@ TEST_CASE("pvh: versions, absent fields and cut names") {
     image.write_to(ram);
     ram.make_unreadable(kStart + 40, 16);  // Past a version 0 structure: never read.
     auto info = parse(ram);
-    REQUIRE_MESSAGE(info.has_value(), mos::test::describe(info.error()));
+    REQUIRE_MESSAGE(info.has_value(), mos::test::why(info));
     CHECK(info->memory_map.empty());
     CHECK(info->info_end == PhysAddr(kStart + 40));
     CHECK(info->modules.size() == 2);
@@ -238,7 +238,7 @@ TEST_CASE("pvh: versions, absent fields and cut names") {
     image.write_to(ram);
     ram.make_unreadable(kRsdp + 20, 16);  // Only the 20 bytes of a 1.0 RSDP are read.
     auto info = parse(ram);
-    REQUIRE_MESSAGE(info.has_value(), mos::test::describe(info.error()));
+    REQUIRE_MESSAGE(info.has_value(), mos::test::why(info));
     CHECK(info->acpi->revision == 0);
     CHECK(info->acpi->rsdt_address == 0xabc000);
     CHECK(info->acpi->xsdt_address == 0);
@@ -263,7 +263,7 @@ TEST_CASE("pvh: versions, absent fields and cut names") {
     }
     image.write_to(ram);
     auto info = parse(ram);
-    REQUIRE_MESSAGE(info.has_value(), mos::test::describe(info.error()));
+    REQUIRE_MESSAGE(info.has_value(), mos::test::why(info));
     CHECK(info->modules.size() == BootInfo::kMaxModules);
     CHECK(info->memory_map.size() == BootInfo::kMaxMemoryRegions);
   }
@@ -276,7 +276,7 @@ TEST_CASE("pvh: versions, absent fields and cut names") {
     ram.write_string(at, text);
     ram.write_u64(kStart + 24, at);
     auto info = parse(ram);
-    REQUIRE_MESSAGE(info.has_value(), mos::test::describe(info.error()));
+    REQUIRE_MESSAGE(info.has_value(), mos::test::why(info));
     CHECK(info->command_line.view() == text);
   }
   SUBCASE("a command line of 511 characters fits") {

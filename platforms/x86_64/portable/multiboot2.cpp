@@ -136,6 +136,8 @@ Result<void, BootInfoError> parse_memory_map(const Tag& tag, BootInfo& info) noe
     if (detail::range_wraps(region.base.value(), region.length)) {
       return malformed("memory region runs past the end of the address space", tag.offset + at);
     }
+    // An empty region describes nothing (QEMU's PVH map ends with one); leave it out.
+    if (region.length == 0) continue;
     if (!info.memory_map.push_back(region)) {
       return no_room("more memory regions than BootInfo holds", tag.offset + at);
     }
@@ -266,10 +268,12 @@ Result<void, BootInfoError> parse_into(Bytes block, PhysAddr block_address,
     }
     std::uint32_t type = load_u32(block, offset);
     std::uint32_t size = load_u32(block, offset + 4);
-    if (size < kTagHeaderSize)
+    if (size < kTagHeaderSize) {
       return malformed("tag size is smaller than its 8-byte header", offset);
-    if (size > block.size() - offset)
+    }
+    if (size > block.size() - offset) {
       return malformed("tag runs past the end of the block", offset);
+    }
     Tag tag{type, offset, block.subspan(offset, size)};
     if (type == kTagEnd) {
       if (size != kTagHeaderSize) return malformed("end tag size is not 8", offset);

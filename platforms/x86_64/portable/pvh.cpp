@@ -165,6 +165,8 @@ Result<void, BootInfoError> parse_memory_map(PhysicalReader reader, Bytes start,
     if (detail::range_wraps(region.base.value(), region.length)) {
       return malformed("memory region runs past the end of the address space", table + at);
     }
+    // An empty region describes nothing (QEMU's PVH map ends with one); leave it out.
+    if (region.length == 0) continue;
     (void)info.memory_map.push_back(region);
   }
   return {};

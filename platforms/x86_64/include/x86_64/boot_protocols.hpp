@@ -40,6 +40,13 @@ struct BootInfoError {
   BootInfo::Protocol protocol = BootInfo::Protocol::Multiboot2;
 };
 
+/// A callable object that reads physical memory: `(PhysAddr, std::uint64_t length) noexcept` to
+/// a Result of the bytes. (A plain function has no object to refer to; wrap it in a lambda.)
+template <class F>
+concept PhysicalReadFunction =
+    !std::is_function_v<F> && std::is_nothrow_invocable_r_v<Result<std::span<const std::byte>>,
+                                                            const F&, PhysAddr, std::uint64_t>;
+
 /// Read access to physical memory for the parsers, as a non-owning function reference (no
 /// allocation, no std::function). The kernel backs it with the early direct map; tests with a
 /// simulated RAM buffer. A read returns exactly `length` bytes at `address`, valid until the
@@ -56,14 +63,8 @@ class PhysicalReader {
 
   /// Refers to `callable` (a lambda, say), which must outlive the reader: pass a lambda straight
   /// into a parse call, or keep it in a named variable.
-  template <class F>
-  requires(
-      !std::is_same_v<std::remove_cvref_t<F>, PhysicalReader> &&
-      std::is_nothrow_invocable_r_v<
-          Result<std::span<const std::byte>>, const F&, PhysAddr,
-          std::uint64_t>) constexpr PhysicalReader(const F&
-                                                       callable) noexcept  // NOLINT: implicit like
-                                                                           // a function_ref
+  template <PhysicalReadFunction F>
+  constexpr PhysicalReader(const F& callable) noexcept  // NOLINT: implicit like a function_ref
       : function_([](const void* context, PhysAddr address, std::uint64_t length) noexcept {
           return (*static_cast<const F*>(context))(address, length);
         }),

@@ -5,6 +5,7 @@
 //   crash=stack-overflow  recurse until the stack guard page (#PF then #DF on its own stack)
 //   crash=write-text      write into the kernel's own code (#PF, protection violation: W^X)
 //   crash=exec-data       jump into writable data (#PF, instruction fetch: NX)
+//   crash=stack-smash     overrun a local array (the stack protector's canary catches it)
 //   crash=panic           MOS_PANIC with a message
 //   crash=assert          a failing MOS_ASSERT
 #include <k/app.hpp>
@@ -54,6 +55,15 @@ std::string_view option(std::string_view command_line, std::string_view key) {
   *code = 0x90;
 }
 
+// Writes past the end of a local array, as a buggy string copy would; the canary between the
+// array and the return address is overwritten and checked when the function returns.
+[[gnu::noinline]] void crash_stack_smash(std::size_t length) {
+  char buffer[16];
+  auto* volatile out = buffer;  // volatile: the compiler must not see the overrun.
+  for (std::size_t i = 0; i < length; ++i) out[i] = 'x';
+  asm volatile("" : : "r"(buffer) : "memory");
+}
+
 std::uint8_t g_data_code[16] = {0xc3};  // "ret", in writable data.
 
 [[gnu::noinline]] void crash_exec_data() {
@@ -71,6 +81,7 @@ mos::platform::ExitStatus mos::app_main(const BootInfo& boot) noexcept {
   if (what == "stack-overflow") (void)crash_stack_overflow(0, ~std::uint64_t{0});
   if (what == "write-text") crash_write_text();
   if (what == "exec-data") crash_exec_data();
+  if (what == "stack-smash") crash_stack_smash(32);
   if (what == "panic") MOS_PANIC("deliberate panic: {} {}", "code", 42);
   if (what == "assert") MOS_ASSERT(what.size() == 0);
   log::error("crash: nothing crashed");
