@@ -25,6 +25,14 @@ import re
 import sys
 from pathlib import Path
 
+# The lints run as scripts (`python3 tools/X.py REPO`), so the shared module is found next to this
+# file; no bytecode is written, to leave no __pycache__ in the source tree.
+sys.dont_write_bytecode = True
+_TOOLS = str(Path(__file__).resolve().parent)
+if _TOOLS not in sys.path:
+    sys.path.insert(0, _TOOLS)
+from source_scan import blanked_lines, is_pruned_dir, source_files  # noqa: E402
+
 # Include prefixes of the libraries, in layering order (libk -> <k/...>, libmm -> <mm/...>, ...).
 LAYERS = ["k", "mm", "sched", "ipc", "vfs", "drv", "posix"]
 RANK = {prefix: rank for rank, prefix in enumerate(LAYERS)}
@@ -37,8 +45,6 @@ APP_DIRS = {"apps", "examples"}
 # Platform include prefixes known even before the platform has headers.
 KNOWN_PLATFORM_PREFIXES = {"x86_64": "x86_64", "host": "host"}
 
-SOURCE_SUFFIXES = {".hpp", ".cpp", ".h", ".c", ".S", ".inc", ".def"}
-
 _INCLUDE = re.compile(r'^\s*#\s*(?:include|include_next|import)\s*([<"])([^>"\n]+)[>"]')
 _CONDITIONAL = re.compile(r"^\s*#\s*(?:if|ifdef|ifndef|elif|elifdef|elifndef)\b(.*)$")
 _ARCH_MACRO = re.compile(
@@ -48,63 +54,10 @@ _LIB_INCLUDE = re.compile(r"(?:^|/)lib([A-Za-z0-9_]+)/include/")
 _PLATFORMS = re.compile(r"(?:^|/)platforms/([A-Za-z0-9_]+)(?:/|$)")
 
 
-def is_pruned_dir(path: Path) -> bool:
-    """Directories that are not part of the source tree: VCS, build directories, subprojects."""
-    name = path.name
-    return (name.startswith(".") or name == "subprojects" or name == "__pycache__"
-            or (path / "meson-private").is_dir() or (path / "meson-info").is_dir())
-
-
-def source_files(repo: Path):
-    """Every C/C++/assembler source of the tree."""
-    for dirpath, dirnames, filenames in os.walk(repo):
-        base = Path(dirpath)
-        dirnames[:] = sorted(d for d in dirnames if not is_pruned_dir(base / d))
-        for name in sorted(filenames):
-            if Path(name).suffix in SOURCE_SUFFIXES:
-                yield base / name
-
-
-def blank_comments(text: str) -> str:
-    """The text with comments replaced by spaces, line breaks kept (so line numbers hold).
-
-    String and character literals are skipped so that a "//" inside one is not a comment; an
-    unterminated literal ends at the end of its line (assembler comments may hold apostrophes).
-    """
-    out = []
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if c == "/" and text.startswith("//", i):
-            end = text.find("\n", i)
-            end = n if end < 0 else end
-            out.append(" " * (end - i))
-            i = end
-        elif c == "/" and text.startswith("/*", i):
-            end = text.find("*/", i + 2)
-            end = n if end < 0 else end + 2
-            out.append("".join(ch if ch == "\n" else " " for ch in text[i:end]))
-            i = end
-        # An apostrophe after a letter or digit is a digit separator (1'000), not a literal;
-        # reading a prefixed character literal (L'x') as plain text is harmless.
-        elif c in "\"'" and not (c == "'" and i > 0 and text[i - 1].isalnum()):
-            j = i + 1
-            while j < n and text[j] != c and text[j] != "\n":
-                j += 2 if text[j] == "\\" else 1
-            j = min(j + 1 if j < n and text[j] == c else j, n)
-            out.append(text[i:j])
-            i = j
-        else:
-            out.append(c)
-            i += 1
-    return "".join(out)
-
-
 def logical_lines(path: Path):
     """(first line number, text) of each logical line, comments blanked, continuations joined."""
-    text = path.read_text(encoding="utf-8", errors="replace")
     pending, start = "", 0
-    for number, line in enumerate(blank_comments(text).splitlines(), start=1):
+    for number, line in blanked_lines(path):
         if not pending:
             start = number
         if line.endswith("\\"):

@@ -14,14 +14,20 @@ violation and exits 1 if there is any; otherwise prints a one-line summary and e
 if the whitelist cannot be read.
 """
 
-import os
 import re
 import sys
 from pathlib import Path
 
+# The lints run as scripts (`python3 tools/X.py REPO`), so the shared module is found next to this
+# file; no bytecode is written, to leave no __pycache__ in the source tree.
+sys.dont_write_bytecode = True
+_TOOLS = str(Path(__file__).resolve().parent)
+if _TOOLS not in sys.path:
+    sys.path.insert(0, _TOOLS)
+from source_scan import blanked_lines, source_files, walk_dirs  # noqa: E402
+
 README = Path("libk") / "README.md"
 WHITELIST_HEADING = "## Standard headers allowed in freestanding code"
-SOURCE_SUFFIXES = {".hpp", ".cpp", ".h", ".c", ".S", ".inc", ".def"}
 
 # A list item that starts with a header name: "- `<cstddef>`", "* <span> — note".
 _WHITELIST_ITEM = re.compile(r"^\s*[-*+]\s+`?<([A-Za-z0-9_./+-]+)>`?")
@@ -55,35 +61,9 @@ def parse_whitelist(readme: Path) -> set[str]:
     return headers
 
 
-def is_pruned_dir(path: Path) -> bool:
-    """Directories that are not part of the source tree: VCS, build directories, subprojects."""
-    name = path.name
-    return (name.startswith(".") or name == "subprojects" or name == "__pycache__"
-            or (path / "meson-private").is_dir() or (path / "meson-info").is_dir())
-
-
-def walk_dirs(root: Path):
-    """Every directory under root (root included), skipping pruned ones."""
-    for dirpath, dirnames, _ in os.walk(root):
-        base = Path(dirpath)
-        dirnames[:] = sorted(d for d in dirnames if not is_pruned_dir(base / d))
-        yield base
-
-
 def project_include_dirs(repo: Path) -> list[Path]:
     """Every directory named `include` in the source tree."""
     return [d for d in walk_dirs(repo) if d.name == "include" and d != repo]
-
-
-def source_files(root: Path, skip: set[Path]):
-    """C/C++/assembler sources under root, except those under a directory in skip."""
-    for dirpath, dirnames, filenames in os.walk(root):
-        base = Path(dirpath)
-        dirnames[:] = sorted(d for d in dirnames
-                             if not is_pruned_dir(base / d) and (base / d) not in skip)
-        for name in sorted(filenames):
-            if Path(name).suffix in SOURCE_SUFFIXES:
-                yield base / name
 
 
 def freestanding_files(repo: Path):
@@ -96,45 +76,9 @@ def freestanding_files(repo: Path):
         yield from source_files(root, skip={root / "testing"})
 
 
-def blank_comments(text: str) -> str:
-    """The text with comments replaced by spaces, line breaks kept (so line numbers hold).
-
-    String and character literals are skipped so that a "//" inside one is not a comment; an
-    unterminated literal ends at the end of its line (assembler comments may hold apostrophes).
-    """
-    out = []
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if c == "/" and text.startswith("//", i):
-            end = text.find("\n", i)
-            end = n if end < 0 else end
-            out.append(" " * (end - i))
-            i = end
-        elif c == "/" and text.startswith("/*", i):
-            end = text.find("*/", i + 2)
-            end = n if end < 0 else end + 2
-            out.append("".join(ch if ch == "\n" else " " for ch in text[i:end]))
-            i = end
-        # An apostrophe after a letter or digit is a digit separator (1'000), not a literal;
-        # reading a prefixed character literal (L'x') as plain text is harmless.
-        elif c in "\"'" and not (c == "'" and i > 0 and text[i - 1].isalnum()):
-            j = i + 1
-            while j < n and text[j] != c and text[j] != "\n":
-                j += 2 if text[j] == "\\" else 1
-            j = min(j + 1 if j < n and text[j] == c else j, n)
-            out.append(text[i:j])
-            i = j
-        else:
-            out.append(c)
-            i += 1
-    return "".join(out)
-
-
 def angle_includes(path: Path):
     """(line number, header) for each `#include <header>` in the file."""
-    text = path.read_text(encoding="utf-8", errors="replace")
-    for number, line in enumerate(blank_comments(text).splitlines(), start=1):
+    for number, line in blanked_lines(path):
         match = _INCLUDE.match(line)
         if match:
             yield number, match.group(1).strip()

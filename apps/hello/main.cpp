@@ -18,16 +18,6 @@ struct BootStamp {
 };
 BootStamp g_boot_stamp;
 
-bool has_word(std::string_view text, std::string_view word) {
-  while (!text.empty()) {
-    std::size_t space = text.find(' ');
-    if (text.substr(0, space) == word) return true;
-    if (space == std::string_view::npos) break;
-    text.remove_prefix(space + 1);
-  }
-  return false;
-}
-
 void show_boot_info(const mos::BootInfo& boot) {
   mos::log::info("protocol: {}, loader: \"{}\"",
                  boot.protocol == mos::BootInfo::Protocol::Multiboot2 ? "multiboot2" : "pvh",
@@ -68,7 +58,7 @@ mos::platform::ExitStatus mos::app_main(const BootInfo& boot) noexcept {
   log::info("cycles since reset: {}", platform::cycle_counter());
   log::info("global constructors ran: {}", g_boot_stamp.cycles != 0 ? "yes" : "no");
   show_boot_info(boot);
-  if (has_word(boot.command_line.view(), "echo")) {
+  if (boot.options().has_flag("echo")) {
     log::info("echo: ready");
     echo_console();
     log::info("echo: done");

@@ -71,6 +71,48 @@ struct AcpiRoot {
   std::optional<PhysAddr> rsdp_address;     ///< Where the RSDP lies, when the loader said so.
 };
 
+/// The kernel command line: words separated by spaces, each a flag (`echo`) or a `key=value`
+/// option, as on Linux.
+class CommandLine {
+ public:
+  constexpr explicit CommandLine(std::string_view text) noexcept : text_(text) {}
+
+  /// Whether `word` appears as a whole word.
+  constexpr bool has_flag(std::string_view word) const noexcept {
+    bool found = false;
+    for_each_word([&](std::string_view w) { found = found || w == word; });
+    return found;
+  }
+
+  /// The value of the first `key=value` word (empty for `key=`), or nullopt when there is none.
+  constexpr std::optional<std::string_view> option(std::string_view key) const noexcept {
+    std::optional<std::string_view> value;
+    if (key.empty()) return value;
+    for_each_word([&](std::string_view w) {
+      if (!value && w.size() > key.size() && w.substr(0, key.size()) == key &&
+          w[key.size()] == '=') {
+        value = w.substr(key.size() + 1);
+      }
+    });
+    return value;
+  }
+
+ private:
+  template <class F>
+  constexpr void for_each_word(F&& f) const noexcept {
+    std::string_view rest = text_;
+    while (!rest.empty()) {
+      std::size_t space = rest.find(' ');
+      std::string_view word = rest.substr(0, space);
+      if (!word.empty()) f(word);
+      if (space == std::string_view::npos) break;
+      rest.remove_prefix(space + 1);
+    }
+  }
+
+  std::string_view text_;
+};
+
 /// Everything the kernel learns from its loader.
 struct BootInfo {
   static constexpr std::size_t kMaxMemoryRegions = 128;
@@ -89,6 +131,9 @@ struct BootInfo {
   /// BootInfo has been built and then reuse it.
   PhysAddr info_start;
   PhysAddr info_end;
+
+  /// The command line, split into flags and options.
+  CommandLine options() const noexcept { return CommandLine(command_line.view()); }
 
   /// Total bytes of usable RAM in the memory map.
   std::uint64_t usable_bytes() const noexcept {

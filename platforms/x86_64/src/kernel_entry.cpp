@@ -31,16 +31,6 @@ Result<std::span<const std::byte>> read_physical(PhysAddr address, std::uint64_t
       reinterpret_cast<const std::byte*>(kEarlyDirectMapBase + address.value()), length);
 }
 
-bool has_word(std::string_view text, std::string_view word) noexcept {
-  while (!text.empty()) {
-    std::size_t space = text.find(' ');
-    if (text.substr(0, space) == word) return true;
-    if (space == std::string_view::npos) break;
-    text.remove_prefix(space + 1);
-  }
-  return false;
-}
-
 // "boot.dump_info" on the command line prints the loader's raw block in hex between markers;
 // tools/capture_boot_info.py turns that into the test data of tests/data/.
 void dump_info_block(const BootInfo& boot) noexcept {
@@ -75,7 +65,7 @@ void dump_info_block(const BootInfo& boot) noexcept {
     platform::shutdown(platform::kExitFailure);
   }
   g_boot_info = std::move(parsed).value();
-  if (has_word(g_boot_info.command_line.view(), "boot.dump_info")) dump_info_block(g_boot_info);
+  if (g_boot_info.options().has_flag("boot.dump_info")) dump_info_block(g_boot_info);
 
   platform::shutdown(app_main(g_boot_info));
 }

@@ -17,19 +17,6 @@
 
 namespace {
 
-std::string_view option(std::string_view command_line, std::string_view key) {
-  while (!command_line.empty()) {
-    std::size_t space = command_line.find(' ');
-    std::string_view word = command_line.substr(0, space);
-    if (word.substr(0, key.size()) == key && word.size() > key.size() && word[key.size()] == '=') {
-      return word.substr(key.size() + 1);
-    }
-    if (space == std::string_view::npos) break;
-    command_line.remove_prefix(space + 1);
-  }
-  return {};
-}
-
 // noinline and a volatile pointer: the compiler must not optimise the faults away, and each
 // fault site keeps a frame of its own in the backtrace.
 [[gnu::noinline]] void crash_page_fault() {
@@ -74,7 +61,7 @@ std::uint8_t g_data_code[16] = {0xc3};  // "ret", in writable data.
 }  // namespace
 
 mos::platform::ExitStatus mos::app_main(const BootInfo& boot) noexcept {
-  std::string_view what = option(boot.command_line.view(), "crash");
+  std::string_view what = boot.options().option("crash").value_or("");
   log::info("crash: {}", what.empty() ? "(nothing asked)" : what);
   if (what == "page-fault") crash_page_fault();
   if (what == "invalid-opcode") crash_invalid_opcode();
