@@ -31,8 +31,9 @@ Checks, all of which must hold:
 Regexes use Python syntax with re.MULTILINE, against the output decoded as UTF-8 (invalid
 bytes replaced) with "\\r\\n" turned into "\\n".
 
---stdin FILE is fed to the guest's console once the guest starts reading it (see
-qemu_run.py); without it the console gets no input.
+--stdin FILE is fed to the guest's console once the guest starts reading it, followed by
+one ^D (qemu_run.py sends it at the end of its stdin); without --stdin the console gets only
+that ^D.
 
 On failure: which checks failed, then the full guest output and the runner's diagnostics,
 on stdout; exit 1. On success: the guest output and a PASS line; exit 0.

@@ -2,8 +2,9 @@
 """Checks that freestanding code includes only whitelisted standard headers.
 
 Freestanding code is every C/C++/assembler source under lib*/ (except lib*/testing/, which holds
-host-only fakes) and under platforms/x86_64/ (except its testing/, for the same reason). In those
-files each `#include <...>` that is not a project header must name a header from the whitelist in
+host-only fakes), under platforms/x86_64/ (except its testing/, for the same reason), and under
+apps/ and tests/images/apps/ (application code, linked into kernel images). In those files each
+`#include <...>` that is not a project header must name a header from the whitelist in
 libk/README.md, section "Standard headers allowed in freestanding code" (the single source of
 truth). A project header is one that resolves under some `include/` directory of the repository,
 e.g. <k/format.hpp> or <x86_64/cpu.hpp>.
@@ -69,9 +70,11 @@ def project_include_dirs(repo: Path) -> list[Path]:
 def freestanding_files(repo: Path):
     """The files the whitelist applies to."""
     roots = sorted(d for d in repo.iterdir() if d.is_dir() and d.name.startswith("lib"))
-    x86_64 = repo / "platforms" / "x86_64"
-    if x86_64.is_dir():
-        roots.append(x86_64)
+    # The x86_64 platform, and the apps linked with it into images (tests/images/apps/ holds
+    # images that exist only for image tests).
+    for extra in (Path("platforms") / "x86_64", Path("apps"), Path("tests") / "images" / "apps"):
+        if (repo / extra).is_dir():
+            roots.append(repo / extra)
     for root in roots:
         yield from source_files(root, skip={root / "testing"})
 

@@ -30,12 +30,18 @@ The guest ends the run by writing v = status + 1 to I/O port 0xf4 (isa-debug-exi
 QEMU exits with (v << 1) | 1 = 2 * status + 3. This runner maps QEMU's exit code s back:
 
     s odd, s >= 3   -> (s >> 1) - 1      the guest's status (0..126 fit in 8 bits)
-    s == 0          -> 0                 the guest powered off (e.g. ACPI), but:
-                    -> 123               if QEMU reported that the guest *reset* the machine
-                                         (triple fault, reset request) or panicked: with
-                                         -no-reboot QEMU also exits 0 then, and a crash
-                                         must not pass for success (batch mode only; it is
-                                         seen through QMP's SHUTDOWN event)
+    s == 0          -> 0                 the guest powered off (ACPI): QMP's SHUTDOWN event
+                                         said "guest-shutdown" (never 0 otherwise, but for
+                                         the interactive row below)
+                    -> 123               with a reset or panic reason ("guest-reset",
+                                         "guest-panic", ...), or with no SHUTDOWN event at
+                                         all: the guest crashed or reset the machine (a
+                                         triple fault, a reset request). With -no-reboot
+                                         QEMU exits 0 then too, and a crash must not pass
+                                         for success; a message on stderr says so
+                    -> 0                 interactive runs: the user quit QEMU (Ctrl-A X,
+                                         the monitor's `quit`: "host-qmp-quit", "host-ui")
+                    -> 125               any other reason (e.g. QEMU was sent a signal)
     s == 1          -> 125               QEMU itself failed (its stderr is printed)
     timeout         -> 124               QEMU is killed; "qemu_run: timeout after N s"
     anything else   -> 125               (QEMU killed by a signal, ...), with a diagnostic
@@ -54,19 +60,28 @@ socketpair) the first time it reads console input. Before that, nothing is sent,
 GRUB also polls the serial line while it boots and would swallow early input; a guest that
 never signals readiness never gets any input. QEMU's 16550 takes a byte from the socket
 only when its receive FIFO has room, so the socket applies back-pressure and no byte is
-lost however much is sent. When stdin reaches EOF the runner simply stops sending; the
-line stays open (closing it could make QEMU treat the console as gone). Other bytes on the
-debug console are ignored.
+lost however much is sent. When stdin reaches EOF the runner sends one byte 0x04 (^D, the
+console's end-of-input key, as a terminal would) after the data, then stops sending; the
+line stays open (closing it could make QEMU treat the console as gone). So
+`echo hi | qemu_run.py ...` gives the guest "hi", a newline and ^D, and a guest that reads
+until ^D ends. Input that itself contains ^D is sent as it is (the guest stops at the first one).
+Other bytes on the debug console are ignored.
 
 QEMU starts paused (-S) with a QMP monitor on a third socketpair; the runner negotiates QMP,
 sends `cont`, and watches for the SHUTDOWN event, whose reason tells a guest reset from a
-power-off (see the 123 row above).
+power-off (see the exit code 0 rows above). QEMU may close its stdout before the runner has
+read the event, so when QEMU exits the runner reads the QMP socket up to its EOF (bounded by
+a short timeout) before mapping the exit code.
 
 Interactive mode (stdin is a terminal, or --interactive)
 --------------------------------------------------------
 `-serial mon:stdio`: the user types to the guest; Ctrl-A X quits QEMU, Ctrl-A C switches to
 the QEMU monitor. The timeout applies only when --timeout is given explicitly. The
-terminal's settings are restored afterwards even if QEMU is killed.
+terminal's settings are restored afterwards even if QEMU is killed. Nothing is sent at the
+end of input: the user types ^D. The exit status follows the same protocol: QEMU starts
+paused with a QMP monitor on a socketpair, served by a thread of the runner (handshake,
+`cont`, SHUTDOWN), which is read to its EOF after QEMU exits, so a triple fault is 123 here
+too; quitting QEMU by hand (Ctrl-A X) is 0.
 """
 
 import argparse
@@ -80,6 +95,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from typing import NoReturn, Optional
 
@@ -97,6 +113,8 @@ DEFAULT_TIMEOUT = 30.0
 DEBUG_EXIT_PORT = 0xF4
 DEBUGCON_PORT = 0xE9
 READY_BYTE = b"R"
+EOF_BYTE = b"\x04"          # ^D, sent to the guest when our stdin reaches EOF
+QMP_DRAIN_TIMEOUT = 2.0     # seconds to wait for the QMP stream's EOF after QEMU exited
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -232,19 +250,42 @@ def base_command(args: argparse.Namespace, tmpdir: str) -> list[str]:
     return cmd
 
 
-def map_exit(code: int, shutdown_reason: Optional[str], qemu_output: bytes) -> int:
-    """QEMU's exit code (and the SHUTDOWN reason, if seen) -> the runner's exit status."""
+# SHUTDOWN reasons that mean the guest did not end the run itself: with -no-reboot a reset
+# (triple fault, keyboard-controller or ACPI reset, ...) or a panic notification stops QEMU
+# with exit code 0, as a power-off does.
+CRASH_REASONS = ("guest-reset", "guest-panic", "subsystem-reset", "host-qmp-system-reset")
+# SHUTDOWN reasons of a user quitting an interactive run (Ctrl-A X, the monitor's `quit`,
+# closing the window).
+USER_QUIT_REASONS = ("host-ui", "host-qmp-quit")
+
+
+def map_exit(code: int, shutdown_reason: Optional[str], qemu_output: bytes,
+             interactive: bool = False) -> int:
+    """QEMU's exit code (and the SHUTDOWN reason, if seen) -> the runner's exit status.
+
+    Exit code 0 is success only with the SHUTDOWN reason "guest-shutdown" (an ACPI power-off):
+    QEMU also exits 0 when a guest under -no-reboot triple-faults, and a crash must not pass
+    for success, so 0 with a reset or panic reason, or with no SHUTDOWN event at all, is 123.
+    """
     if code >= 3 and code % 2 == 1:
         return (code >> 1) - 1
     if code == 0:
-        if shutdown_reason in ("guest-reset", "guest-panic"):
-            diag(f"the guest ended with '{shutdown_reason}' (triple fault or reset request "
-                 f"under -no-reboot?), not with a status on port {DEBUG_EXIT_PORT:#x}")
+        if shutdown_reason == "guest-shutdown":
+            return 0
+        if interactive and shutdown_reason in USER_QUIT_REASONS:
+            return 0  # the user quit QEMU (Ctrl-A X): not a failure of the run
+        if shutdown_reason in CRASH_REASONS:
+            diag(f"the guest crashed or reset the machine: QEMU exited with status 0 after a "
+                 f"SHUTDOWN event with reason '{shutdown_reason}' (a triple fault or reset "
+                 f"request under -no-reboot?), not with a status on port {DEBUG_EXIT_PORT:#x}")
             return STATUS_GUEST_RESET
-        if shutdown_reason not in (None, "guest-shutdown"):
-            diag(f"QEMU stopped: {shutdown_reason}")
-            return STATUS_QEMU_FAILED
-        return 0
+        if shutdown_reason is None:
+            diag(f"the guest crashed or reset the machine: QEMU exited with status 0 without "
+                 f"a SHUTDOWN event for an ACPI power-off (a triple fault under -no-reboot?), "
+                 f"not with a status on port {DEBUG_EXIT_PORT:#x}")
+            return STATUS_GUEST_RESET
+        diag(f"QEMU stopped: {shutdown_reason}")
+        return STATUS_QEMU_FAILED
     sys.stderr.write(qemu_output.decode(errors="replace"))
     if code == 1:
         diag("QEMU failed (exit status 1)")
@@ -300,6 +341,74 @@ def die_with_parent() -> None:
         pass  # not Linux: best effort only
 
 
+class QmpMonitor:
+    """Our end of QEMU's QMP monitor (QEMU runs with -S): negotiates QMP, sends `cont`, and
+    records the SHUTDOWN event's reason. Used from the batch poll loop (non-blocking reads
+    when readable) and from the interactive watcher thread (blocking reads)."""
+
+    def __init__(self, sock: socket.socket):
+        self.sock = sock
+        self.buf = b""
+        self.state = "greeting"            # -> "capabilities" -> "cont" -> "running"
+        self.open = True                   # False once the socket reached EOF
+        self.shutdown_reason: Optional[str] = None
+        self.error: Optional[str] = None
+
+    def send(self, command: str) -> None:
+        try:
+            self.sock.sendall(json.dumps({"execute": command, "id": command}).encode() + b"\n")
+        except OSError:
+            pass  # QEMU has gone; its exit code tells the rest
+
+    def on_readable(self) -> bool:
+        """Read and handle what has arrived. False at EOF."""
+        data = recv_or_eof(self.sock, 65536)
+        if not data:
+            self.open = False
+            return False
+        self.buf += data
+        while b"\n" in self.buf:
+            line, self.buf = self.buf.split(b"\n", 1)
+            if line.strip():
+                self.on_message(json.loads(line))
+        return True
+
+    def on_message(self, msg: dict) -> None:
+        """Handshake (greeting -> qmp_capabilities -> cont), then watch for SHUTDOWN."""
+        if "error" in msg:
+            self.error = msg["error"].get("desc", str(msg["error"]))
+        elif "QMP" in msg and self.state == "greeting":
+            self.state = "capabilities"
+            self.send("qmp_capabilities")
+        elif msg.get("id") == "qmp_capabilities":
+            self.state = "cont"
+            self.send("cont")
+        elif msg.get("id") == "cont":
+            self.state = "running"
+        elif msg.get("event") == "SHUTDOWN":
+            self.shutdown_reason = msg.get("data", {}).get("reason")
+
+    def drain(self, timeout: float) -> None:
+        """After QEMU has exited: read the rest of the QMP stream, up to its EOF, so that a
+        SHUTDOWN event QEMU sent just before exiting is not lost. QEMU's exit closed its end,
+        so EOF follows at once; the timeout only bounds the wait should it not."""
+        if not self.open:
+            return
+        deadline = time.monotonic() + timeout
+        self.sock.setblocking(True)
+        try:
+            while True:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    diag("QMP monitor did not reach EOF after QEMU exited")
+                    return
+                self.sock.settimeout(left)
+                if not self.on_readable():
+                    return
+        except (OSError, ValueError):
+            return  # timeout, or a torn last message: keep what was seen
+
+
 class BatchRun:
     """One QEMU run whose console, debug console and QMP monitor are socketpairs that this
     object services in a single poll loop (see the module docstring)."""
@@ -338,10 +447,7 @@ class BatchRun:
         self.stdin_fd = 0
         self.stdin_eof = False
         self.pending = b""                 # stdin bytes read but not yet sent
-        self.qmp_buf = b""
-        self.qmp_state = "greeting"        # -> "capabilities" -> "cont" -> "running"
-        self.shutdown_reason: Optional[str] = None
-        self.qmp_error: Optional[str] = None
+        self.monitor = QmpMonitor(self.qmp)
 
     # --- the individual channels -----------------------------------------------------------
 
@@ -372,7 +478,10 @@ class BatchRun:
         if data:
             self.pending = data
         else:
-            self.stdin_eof = True      # stop sending; the guest's line stays open
+            # End of input: send ^D, the console's end-of-input key, as a terminal would;
+            # then stop sending. The guest's line stays open.
+            self.stdin_eof = True
+            self.pending = EOF_BYTE
 
     def on_debugcon_readable(self) -> bool:
         data = recv_or_eof(self.debugcon, 4096)
@@ -381,35 +490,6 @@ class BatchRun:
             if self.verbose:
                 diag("guest is reading the console; sending stdin")
         return bool(data)
-
-    def qmp_send(self, command: str) -> None:
-        self.qmp.sendall(json.dumps({"execute": command, "id": command}).encode() + b"\n")
-
-    def on_qmp_readable(self) -> bool:
-        data = recv_or_eof(self.qmp, 65536)
-        if not data:
-            return False
-        self.qmp_buf += data
-        while b"\n" in self.qmp_buf:
-            line, self.qmp_buf = self.qmp_buf.split(b"\n", 1)
-            if line.strip():
-                self.on_qmp_message(json.loads(line))
-        return True
-
-    def on_qmp_message(self, msg: dict) -> None:
-        """Handshake (greeting -> qmp_capabilities -> cont), then watch for SHUTDOWN."""
-        if "error" in msg:
-            self.qmp_error = msg["error"].get("desc", str(msg["error"]))
-        elif "QMP" in msg and self.qmp_state == "greeting":
-            self.qmp_state = "capabilities"
-            self.qmp_send("qmp_capabilities")
-        elif msg.get("id") == "qmp_capabilities":
-            self.qmp_state = "cont"
-            self.qmp_send("cont")
-        elif msg.get("id") == "cont":
-            self.qmp_state = "running"
-        elif msg.get("event") == "SHUTDOWN":
-            self.shutdown_reason = msg.get("data", {}).get("reason")
 
     # --- the loop --------------------------------------------------------------------------
 
@@ -471,14 +551,17 @@ class BatchRun:
                     if key.data == "qemu":
                         data = os.read(qemu_out.fileno(), 65536)
                         if not data:
-                            # QEMU closed stdout/stderr: it has exited.
+                            # QEMU closed stdout/stderr: it has exited. Its SHUTDOWN event
+                            # may still be unread in the QMP socket (this fd can be served
+                            # first): read that to its EOF before judging the exit code.
                             sel.unregister(qemu_out)
                             self.proc.wait()
                             self.drain_serial()
-                            if self.qmp_error and self.proc.returncode == 0:
-                                diag(f"QMP error: {self.qmp_error}")
+                            self.monitor.drain(QMP_DRAIN_TIMEOUT)
+                            if self.monitor.error and self.proc.returncode == 0:
+                                diag(f"QMP error: {self.monitor.error}")
                                 return STATUS_QEMU_FAILED
-                            return map_exit(self.proc.returncode, self.shutdown_reason,
+                            return map_exit(self.proc.returncode, self.monitor.shutdown_reason,
                                             b"" if self.verbose else bytes(self.qemu_output))
                         self.qemu_output += data
                         if self.verbose:  # live; map_exit will not repeat it
@@ -497,13 +580,13 @@ class BatchRun:
                         if not self.on_debugcon_readable():
                             sel.unregister(self.debugcon)
                     elif key.data == "qmp":
-                        if not self.on_qmp_readable():
+                        if not self.monitor.on_readable():
                             sel.unregister(self.qmp)
-                        elif self.qmp_error:
+                        elif self.monitor.error:
                             self.kill()
                             self.drain_serial()
                             sys.stderr.write(self.qemu_output.decode(errors="replace"))
-                            diag(f"QMP error: {self.qmp_error}")
+                            diag(f"QMP error: {self.monitor.error}")
                             return STATUS_QEMU_FAILED
         finally:
             self.kill()
@@ -512,17 +595,40 @@ class BatchRun:
                 s.close()
 
 
+def watch_qmp(monitor: QmpMonitor, proc: subprocess.Popen) -> None:
+    """The interactive run's QMP thread: blocking reads until QEMU closes the monitor. A QMP
+    error stops QEMU (it would otherwise stay paused)."""
+    try:
+        while monitor.on_readable():
+            if monitor.error and proc.poll() is None:
+                proc.terminate()
+    except (OSError, ValueError):
+        pass
+
+
 def run_interactive(cmd: list[str], timeout: Optional[float], verbose: bool) -> int:
-    """The user's terminal is the guest's console (-serial mon:stdio)."""
-    cmd = cmd + ["-serial", "mon:stdio",
+    """The user's terminal is the guest's console (-serial mon:stdio). As in batch mode QEMU
+    starts paused with a QMP monitor on a socketpair, served here by a thread, so that a
+    triple fault (exit code 0 under -no-reboot) is told from a power-off."""
+    qmp, qmp_q = socket.socketpair()
+    cmd = cmd + ["-S",
+                 "-serial", "mon:stdio",
                  "-chardev", "null,id=mos_debugcon",
-                 "-device", f"isa-debugcon,iobase={DEBUGCON_PORT:#x},chardev=mos_debugcon"]
+                 "-device", f"isa-debugcon,iobase={DEBUGCON_PORT:#x},chardev=mos_debugcon",
+                 "-chardev", f"socket,id=mos_qmp,fd={qmp_q.fileno()}",
+                 "-mon", "chardev=mos_qmp,mode=control"]
     if verbose:
         diag("running: " + shlex.join(cmd))
     saved = None
     if termios is not None and os.isatty(0):
         saved = termios.tcgetattr(0)
-    proc = subprocess.Popen(cmd, preexec_fn=die_with_parent)
+    monitor = QmpMonitor(qmp)
+    try:
+        proc = subprocess.Popen(cmd, pass_fds=[qmp_q.fileno()], preexec_fn=die_with_parent)
+    finally:
+        qmp_q.close()
+    watcher = threading.Thread(target=watch_qmp, args=(monitor, proc), daemon=True)
+    watcher.start()
     try:
         code = proc.wait(timeout)
     except subprocess.TimeoutExpired:
@@ -540,10 +646,17 @@ def run_interactive(cmd: list[str], timeout: Optional[float], verbose: bool) -> 
     finally:
         if saved is not None:
             termios.tcsetattr(0, termios.TCSADRAIN, saved)
+        # QEMU has exited, so the monitor reaches EOF at once; the SHUTDOWN event it sent
+        # just before exiting is read by then.
+        watcher.join(QMP_DRAIN_TIMEOUT)
+        qmp.close()
     if code is None:
         diag(f"timeout after {timeout:g} s")
         return STATUS_TIMEOUT
-    return map_exit(code, None, b"")
+    if monitor.error and code == 0:
+        diag(f"QMP error: {monitor.error}")
+        return STATUS_QEMU_FAILED
+    return map_exit(code, monitor.shutdown_reason, b"", interactive=True)
 
 
 def main(argv: list[str]) -> int:

@@ -1,5 +1,4 @@
 #include <k/log.hpp>
-#include <k/platform/console.hpp>
 #include <k/spin_lock.hpp>
 
 #include <atomic>
@@ -7,14 +6,8 @@
 namespace mos::log {
 namespace {
 
-class ConsoleSink final : public OutputSink {
- public:
-  void write(std::string_view text) noexcept override { platform::console_write(text); }
-};
-
 // The logger is the one piece of global state in libk: every component logs to the same
 // console, and lines from different CPUs must not interleave.
-ConsoleSink g_console;
 SpinLock g_lock;
 platform::InterruptState g_lock_state;
 std::atomic<Level> g_level{Level::Info};
@@ -32,16 +25,16 @@ namespace detail {
 bool begin_line(Level level) noexcept {
   if (level > g_level.load(std::memory_order_relaxed)) return false;
   g_lock_state = g_lock.lock();
-  g_console.write(kPrefix[static_cast<int>(level)]);
+  console_sink().write(kPrefix[static_cast<int>(level)]);
   return true;
 }
 
 void end_line() noexcept {
-  g_console.write("\n");
+  console_sink().write("\n");
   g_lock.unlock(g_lock_state);
 }
 
-OutputSink& line_sink() noexcept { return g_console; }
+OutputSink& line_sink() noexcept { return console_sink(); }
 
 }  // namespace detail
 }  // namespace mos::log

@@ -8,12 +8,6 @@
 namespace mos {
 namespace {
 
-class ConsoleSink final : public OutputSink {
- public:
-  void write(std::string_view text) noexcept override { platform::console_write(text); }
-};
-
-ConsoleSink g_panic_console;
 // A panic inside a panic (say, in a formatter) must not recurse forever.
 std::atomic<bool> g_panicking{false};
 
@@ -24,12 +18,14 @@ namespace detail {
 OutputSink& panic_begin(std::source_location where) noexcept {
   (void)platform::interrupts_save_and_disable();
   if (g_panicking.exchange(true)) {
+    // The report itself failed: stop without the platform's extras (a backtrace), which may be
+    // what failed.
     platform::console_write("\nPANIC while panicking\n");
-    platform::stop_after_panic();
+    platform::shutdown(platform::kExitPanic);
   }
-  format_to(g_panic_console, "\nPANIC at {}:{} ({}): ", where.file_name(), where.line(),
+  format_to(console_sink(), "\nPANIC at {}:{} ({}): ", where.file_name(), where.line(),
             where.function_name());
-  return g_panic_console;
+  return console_sink();
 }
 
 void panic_end() noexcept {

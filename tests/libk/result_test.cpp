@@ -27,14 +27,21 @@ Result<void> check_all_digits(const char* s) {
   return {};
 }
 
-// Counts copies and moves, to check Result does not copy what it can move.
+// Counts constructions (by every constructor), copies and destructions, to check Result does
+// not copy what it can move and destroys exactly what it constructed.
 struct Tracked {
+  static inline int constructed = 0;
   static inline int copies = 0;
   static inline int destroyed = 0;
   std::string text;
-  explicit Tracked(std::string t) : text(std::move(t)) {}
-  Tracked(const Tracked& o) : text(o.text) { ++copies; }
-  Tracked(Tracked&& o) noexcept : text(std::move(o.text)) {}
+  explicit Tracked(std::string t) : text(std::move(t)) { ++constructed; }
+  Tracked(const Tracked& o) : text(o.text) {
+    ++constructed;
+    ++copies;
+  }
+  Tracked(Tracked&& o) noexcept : text(std::move(o.text)) { ++constructed; }
+  Tracked& operator=(const Tracked&) = default;
+  Tracked& operator=(Tracked&&) noexcept = default;
   ~Tracked() { ++destroyed; }
 };
 
@@ -64,6 +71,7 @@ TEST_CASE("MOS_TRY propagates the first error and yields values") {
 }
 
 TEST_CASE("Result copies, moves and destroys its value correctly") {
+  Tracked::constructed = 0;
   Tracked::copies = 0;
   Tracked::destroyed = 0;
   {
@@ -78,8 +86,9 @@ TEST_CASE("Result copies, moves and destroys its value correctly") {
     c = b;
     CHECK(c->text == "x");
   }
-  // Temporaries, a, b and c: everything constructed was destroyed.
-  CHECK(Tracked::destroyed >= 4);
+  // Temporaries, a, b and c: everything constructed was destroyed, exactly once.
+  CHECK(Tracked::constructed >= 4);
+  CHECK(Tracked::destroyed == Tracked::constructed);
 }
 
 TEST_CASE("and_then and transform chain on values and skip on errors") {

@@ -94,7 +94,11 @@ class StdHeadersTest(TreeTestCase):
             "platforms/x86_64/include/x86_64/cpu.hpp": "#include <cstdint>\n",
             "platforms/x86_64/src/boot.S": "#include <x86_64/cpu.hpp>\n",
             "platforms/host/src/contract.cpp": "#include <string>\n#include <unistd.h>\n",
+            # Apps are linked into images: freestanding too.
+            "apps/hello/main.cpp": "#include <k/thing.hpp>\n#include <cstdint>\n",
+            "tests/images/apps/crash/main.cpp": "#include <k/thing.hpp>\n#include <cstddef>\n",
             "tests/libk/thing_test.cpp": "#include <vector>\n#include <doctest/doctest.h>\n",
+            "tests/images/helper.cpp": "#include <vector>\n",  # Not under tests/images/apps/.
             "tools/helper.cpp": "#include <iostream>\n",
             "libk/src/notes.txt": "#include <vector>\n",
         })
@@ -113,6 +117,8 @@ class StdHeadersTest(TreeTestCase):
             "platforms/x86_64/boot/entry.S": "#include <stdlib.h>\n",
             # <vector> is listed only in a later section, so it is not allowed.
             "libk/src/later_section.cpp": "#include <cstddef>\n#include <vector>\n",
+            "apps/hello/bad.cpp": "#include <k/thing.hpp>\n#include <string>\n",
+            "tests/images/apps/crash/bad.cpp": "#include <cstdint>\n#include <cstdlib>\n",
         })
         self.assert_fails_with([
             "libk/src/bad.cpp:3: <vector> is not in the freestanding whitelist (libk/README.md)",
@@ -124,6 +130,9 @@ class StdHeadersTest(TreeTestCase):
             "platforms/x86_64/boot/entry.S:1: <stdlib.h> is not in the freestanding whitelist "
             "(libk/README.md)",
             "libk/src/later_section.cpp:2: <vector> is not in the freestanding whitelist "
+            "(libk/README.md)",
+            "apps/hello/bad.cpp:2: <string> is not in the freestanding whitelist (libk/README.md)",
+            "tests/images/apps/crash/bad.cpp:2: <cstdlib> is not in the freestanding whitelist "
             "(libk/README.md)",
         ])
 

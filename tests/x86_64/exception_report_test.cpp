@@ -1,6 +1,8 @@
 #include <x86_64/backtrace.hpp>
 #include <x86_64/exception_report.hpp>
 
+#include "symbol_table_builder.hpp"
+
 #include <doctest/doctest.h>
 
 #include <string>
@@ -56,32 +58,61 @@ TEST_CASE("selector error codes name the table and index") {
   CHECK(describe(8, 0) == "none");
 }
 
+TEST_CASE("#VC and #SX error codes are not selectors: shown raw, not decoded") {
+  CHECK(describe(29, 0x7b) == "(not decoded)");   // #VC: an IOIO intercept's exit code.
+  CHECK(describe(30, 0x28) == "(not decoded)");   // Would read as "GDT entry 5" if decoded.
+  CHECK(describe(30, 0) == "(not decoded)");
+
+  mos::x86_64::TrapFrame frame{};
+  frame.vector = 29;
+  frame.error_code = 0x7b;
+  mos::x86_64::FaultContext context{};
+  mos::x86_64::SymbolTable empty;
+  StringSink sink;
+  mos::x86_64::write_exception_report(sink, frame, context, empty, {});
+  CHECK(sink.text().find("CPU EXCEPTION: #VC VMM communication (vector 29)") !=
+        std::string::npos);
+  CHECK(sink.text().find("error code 0x7b: (not decoded)\n") != std::string::npos);
+  CHECK(sink.text().find("selector") == std::string::npos);
+}
+
 TEST_CASE("the report shows registers, CR2 for page faults and a symbolised backtrace") {
   mos::x86_64::TrapFrame frame{};
   frame.vector = 14;
   frame.error_code = 2;
-  frame.rip = 0x1010;
+  frame.rip = 0x1010;  // 0x10 into fault_here.
   frame.rsp = 0x7ff0;
   frame.rax = 0xdead;
   frame.r15 = 0xbeef;
   frame.cs = 8;
   frame.ss = 0x10;
   mos::x86_64::FaultContext context{0x80010033, 0x0, 0x20d000, 0x6a0};
-  mos::x86_64::SymbolTable empty;
-  std::vector<std::uint64_t> backtrace = {0x2000, 0x3000, 0x3000, 0x3000};
+  // Symbols as tools/gen_symbols.py lays them out. A frame's return address points after its
+  // call, so the backtrace looks up address - 1: 0x2000 is a return into the end of caller
+  // (0x1ff0..0x1fff), not into unrelated_next, which starts at 0x2000.
+  std::vector<std::byte> bytes = mos::test::build_symbol_table({{0x1000, 0x40, "fault_here"},
+                                                                {0x1ff0, 0x10, "caller"},
+                                                                {0x2000, 0x10, "unrelated_next"},
+                                                                {0x2f00, 0x200, "recursive"}});
+  auto symbols = mos::x86_64::SymbolTable::parse(bytes);
+  REQUIRE(symbols.has_value());
+  std::vector<std::uint64_t> backtrace = {0x2000, 0x3000, 0x3000, 0x3000, 0x9000};
   StringSink sink;
-  mos::x86_64::write_exception_report(sink, frame, context, empty, backtrace);
+  mos::x86_64::write_exception_report(sink, frame, context, *symbols, backtrace);
   const std::string& r = sink.text();
   CHECK(r.find("CPU EXCEPTION: #PF page fault (vector 14)") != std::string::npos);
   CHECK(r.find("not-present page write in kernel mode") != std::string::npos);
-  CHECK(r.find("RIP 0x0000000000001010") != std::string::npos);
+  CHECK(r.find("RIP 0x0000000000001010 <fault_here+0x10>\n") != std::string::npos);
   CHECK(r.find("CR2 0x0000000000000000 (the faulting address)") != std::string::npos);
   CHECK(r.find("CR3 0x000000000020d000") != std::string::npos);
   CHECK(r.find("RAX 0x000000000000dead") != std::string::npos);
   CHECK(r.find("R15 0x000000000000beef") != std::string::npos);
-  CHECK(r.find("#0  0x0000000000002000") != std::string::npos);
-  CHECK(r.find("#1  0x0000000000003000 (and 2 more frames like it)") != std::string::npos);
+  CHECK(r.find("#0  0x0000000000002000 <caller+0x10>\n") != std::string::npos);
+  CHECK(r.find("unrelated_next") == std::string::npos);
+  CHECK(r.find("#1  0x0000000000003000 <recursive+0x100> (and 2 more frames like it)\n") !=
+        std::string::npos);
   CHECK(r.find("#2 ") == std::string::npos);
+  CHECK(r.find("#4  0x0000000000009000\n") != std::string::npos);  // No symbol: bare address.
 }
 
 TEST_CASE("the frame-pointer walk follows the chain and stops at anything suspicious") {

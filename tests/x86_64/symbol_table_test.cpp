@@ -1,5 +1,7 @@
 #include <x86_64/symbol_table.hpp>
 
+#include "symbol_table_builder.hpp"
+
 #include <doctest/doctest.h>
 
 #include <cstring>
@@ -10,39 +12,9 @@ using mos::x86_64::SymbolTable;
 
 namespace {
 
-struct Entry {
-  std::uint64_t address;
-  std::uint32_t size;
-  std::string name;
-};
-
 // Builds a table exactly as tools/gen_symbols.py lays it out.
-std::vector<std::byte> build(const std::vector<Entry>& entries) {
-  std::string strings;
-  std::vector<std::uint32_t> offsets;
-  for (const auto& e : entries) {
-    offsets.push_back(static_cast<std::uint32_t>(strings.size()));
-    strings += e.name;
-    strings += '\0';
-  }
-  std::vector<std::byte> out;
-  auto put = [&out](const void* p, std::size_t n) {
-    const auto* b = static_cast<const std::byte*>(p);
-    out.insert(out.end(), b, b + n);
-  };
-  std::uint64_t magic = SymbolTable::kMagic;
-  auto count = static_cast<std::uint32_t>(entries.size());
-  auto string_bytes = static_cast<std::uint32_t>(strings.size());
-  put(&magic, 8);
-  put(&count, 4);
-  put(&string_bytes, 4);
-  for (std::size_t i = 0; i < entries.size(); ++i) {
-    put(&entries[i].address, 8);
-    put(&offsets[i], 4);
-    put(&entries[i].size, 4);
-  }
-  put(strings.data(), strings.size());
-  return out;
+std::vector<std::byte> build(const std::vector<mos::test::SymbolEntry>& entries) {
+  return mos::test::build_symbol_table(entries);
 }
 
 }  // namespace

@@ -117,7 +117,9 @@ class FixedVector {
  private:
   void* slot(std::size_t i) noexcept { return storage_ + i * sizeof(T); }
 
-  alignas(T) unsigned char storage_[N * sizeof(T)];
+  // Zero-initialised so that a FixedVector can be constinit (a global filled before constructors
+  // run, say); the bytes themselves carry no meaning until an element is constructed there.
+  alignas(T) unsigned char storage_[N * sizeof(T)] = {};
   std::size_t size_ = 0;
 };
 

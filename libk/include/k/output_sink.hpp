@@ -42,4 +42,9 @@ class BufferSink final : public OutputSink {
   std::size_t offered_ = 0;
 };
 
+/// The platform console as a sink: unbuffered and unlocked, so lines of different CPUs may
+/// interleave (the logger locks around it; panics and reports that must not take locks use it
+/// directly).
+OutputSink& console_sink() noexcept;
+
 }  // namespace mos

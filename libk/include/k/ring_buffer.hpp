@@ -162,7 +162,8 @@ class RingBuffer {
     other.clear();
   }
 
-  alignas(T) unsigned char storage_[N * sizeof(T)];
+  // Zero-initialised so that a RingBuffer can be constinit.
+  alignas(T) unsigned char storage_[N * sizeof(T)] = {};
   std::size_t head_ = 0;  // Position of the oldest element.
   std::size_t tail_ = 0;  // Position after the newest element.
 };

@@ -3,7 +3,6 @@
 // in k/cxx_runtime.hpp); operator new arrives with libmm.
 #include <k/cxx_runtime.hpp>
 #include <k/panic.hpp>
-#include <k/platform/cpu.hpp>
 
 #include <atomic>
 #include <cstdint>
@@ -24,21 +23,23 @@ int __cxa_atexit(void (*)(void*), void*, void*) { return 0; }
 void* __dso_handle = nullptr;
 
 // Thread-safe initialisation of function-local statics. The guard's first byte says "done"
-// (the ABI's fast path reads it inline); the second byte is our "in progress" lock.
+// (the ABI's fast path reads it inline); the second byte is our "in progress" lock. Waiting for
+// another CPU is fine, but a guard that is in progress on this very CPU can only mean the
+// initialiser re-entered itself (directly, or through a fault or panic it caused): spinning
+// would hang with nothing printed, so that is a panic. Until there is more than one CPU, any
+// wait is such a re-entry.
 int __cxa_guard_acquire(std::uint64_t* guard) {
   auto* bytes = reinterpret_cast<std::atomic<std::uint8_t>*>(guard);
-  for (;;) {
-    if (bytes[0].load(std::memory_order_acquire) != 0) return 0;
-    std::uint8_t expected = 0;
-    if (bytes[1].compare_exchange_strong(expected, 1, std::memory_order_acquire)) {
-      if (bytes[0].load(std::memory_order_acquire) != 0) {  // Finished while we raced.
-        bytes[1].store(0, std::memory_order_release);
-        return 0;
-      }
-      return 1;
-    }
-    mos::platform::cpu_relax();
+  if (bytes[0].load(std::memory_order_acquire) != 0) return 0;
+  std::uint8_t expected = 0;
+  if (!bytes[1].compare_exchange_strong(expected, 1, std::memory_order_acquire)) {
+    mos::panic("recursive initialisation of a function-local static");
   }
+  if (bytes[0].load(std::memory_order_acquire) != 0) {  // Finished while we looked.
+    bytes[1].store(0, std::memory_order_release);
+    return 0;
+  }
+  return 1;
 }
 
 void __cxa_guard_release(std::uint64_t* guard) {

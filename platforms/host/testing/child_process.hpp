@@ -3,6 +3,7 @@
 /// tests check code that must panic or shut the "machine" down.
 
 #include <string>
+#include <type_traits>
 
 namespace mos::host {
 
@@ -17,10 +18,12 @@ struct ChildOutcome {
 /// the child's output and status.
 ChildOutcome run_in_child(void (*body)(void*), void* context);
 
-/// Convenience for lambdas: run_in_child([&] { ... }).
+/// Convenience for lambdas and other callables, temporaries or not: run_in_child([&] { ... }).
 template <class F>
 ChildOutcome run_in_child(F&& f) {
-  return run_in_child([](void* p) { (*static_cast<F*>(p))(); }, &f);
+  using Callable = std::remove_reference_t<F>;
+  return run_in_child([](void* p) { (*static_cast<Callable*>(p))(); },
+                      const_cast<void*>(static_cast<const void*>(&f)));
 }
 
 }  // namespace mos::host

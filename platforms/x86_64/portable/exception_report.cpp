@@ -78,6 +78,12 @@ void describe_error_code(OutputSink& sink, std::uint64_t vector, std::uint64_t e
     format_to(sink, "control-flow violation kind {}", error_code & 0x7fff);
     return;
   }
+  if (vector == 29 || vector == 30) {
+    // #VC: the VMEXIT code of the intercepted event; #SX: which security event occurred.
+    // Neither is a selector (AMD APM vol2 8.2): the raw value printed before this is all.
+    sink.write("(not decoded)");
+    return;
+  }
   if (error_code == 0) {
     sink.write("no selector");
     return;
