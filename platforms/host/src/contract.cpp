@@ -5,11 +5,15 @@
 #include <k/platform/cycle_counter.hpp>
 #include <k/platform/interrupts.hpp>
 #include <k/platform/machine.hpp>
+#include <k/platform/tlb.hpp>
+
+#include "host_tlb.hpp"
 
 #include <execinfo.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstdlib>
 
@@ -85,8 +89,21 @@ struct HostCycleCounter {
 };
 static_assert(CycleCounterSource<HostCycleCounter>);
 
+// Host tests run page tables on simulated RAM, which no TLB caches: invalidations are only
+// counted, so tests can check that a change to a live mapping asks for one.
+struct HostTlb {
+  static inline std::atomic<std::uint64_t> invalidations_{0};
+  static void invalidate_page(VirtAddr) noexcept { invalidations_.fetch_add(1); }
+  static void invalidate_all() noexcept { invalidations_.fetch_add(1); }
+};
+static_assert(TlbControl<HostTlb>);
+
 }  // namespace
 
+std::uint64_t host::tlb_invalidations() noexcept { return HostTlb::invalidations_.load(); }
+
+void tlb_invalidate_page(VirtAddr page) noexcept { HostTlb::invalidate_page(page); }
+void tlb_invalidate_all() noexcept { HostTlb::invalidate_all(); }
 InterruptState interrupts_save_and_disable() noexcept { return HostInterrupts::save_and_disable(); }
 void interrupts_restore(InterruptState state) noexcept { HostInterrupts::restore(state); }
 bool interrupts_enabled() noexcept { return HostInterrupts::enabled(); }

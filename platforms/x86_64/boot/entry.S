@@ -6,8 +6,9 @@
  *   PML4[0]   -> identity map of 0..4 GiB in 2 MiB pages (boot data lives there; libmm removes it)
  *   PML4[256] -> the same 4 GiB at 0xffff800000000000, the early direct map
  *   PML4[511] -> KERNEL_VMA + 2 MiB .. + 6 MiB in 4 KiB pages, so that kernel_map.cpp can give
- *                each section its permissions and unmap the guard pages under the stacks.
- * [multiboot2] 3.1, 3.2; [intel-sdm vol3] 9.8.5 (initialising IA-32e mode); Xen start_info.h. */
+ *                each section its permissions and unmap the guard pages under the stacks; the
+ *                direct map reaches physical 2..6 MiB through the same page tables.
+ * [multiboot2] 3.1, 3.2; [intel-sdm vol3] 10.8.5 (initialising IA-32e mode); Xen start_info.h. */
 
 #define KERNEL_VMA 0xffffffff80000000
 #define KERNEL_LOAD 0x200000
@@ -184,27 +185,27 @@ common32:
   cmp $2048, %ecx
   jb 1b
 
-  /* KERNEL_VMA + 2 MiB and + 4 MiB: two page tables of 4 KiB pages. */
+  /* KERNEL_VMA + 2 MiB .. + 6 MiB: two page tables of 4 KiB pages mapping physical 2..6 MiB.
+   * The direct map's entries for the same 4 MiB use these tables too, so that the kernel's
+   * alias in the direct map gets exactly the permissions kernel_map.cpp gives the image. */
   mov $PHYS(boot_pd_kernel) + PAGE_PRESENT + PAGE_WRITE, %eax
   mov %eax, PHYS(boot_pdpt_kernel) + 510 * 8
   mov $PHYS(boot_pt_kernel) + PAGE_PRESENT + PAGE_WRITE, %eax
   mov %eax, PHYS(boot_pd_kernel) + 1 * 8
+  mov %eax, PHYS(boot_pd_low) + 1 * 8
   add $4096, %eax
   mov %eax, PHYS(boot_pd_kernel) + 2 * 8
+  mov %eax, PHYS(boot_pd_low) + 2 * 8
   mov $PHYS(boot_pt_kernel), %edi
-  mov $KERNEL_LOAD, %eax
+  xor %ecx, %ecx
 1:
-  cmp $__kernel_phys_end, %eax
-  jae 2f
-  mov %eax, %edx
-  or $PAGE_PRESENT + PAGE_WRITE, %edx
-  mov %eax, %ecx
-  sub $KERNEL_LOAD, %ecx
-  shr $12, %ecx
-  mov %edx, (%edi, %ecx, 8)
-  add $4096, %eax
-  jmp 1b
-2:
+  mov %ecx, %eax
+  shl $12, %eax
+  add $KERNEL_LOAD + PAGE_PRESENT + PAGE_WRITE, %eax
+  mov %eax, (%edi, %ecx, 8)
+  inc %ecx
+  cmp $1024, %ecx
+  jb 1b
 
   /* CR4: PAE, global pages, FXSAVE/SSE and SSE exceptions enabled. */
   mov %cr4, %eax
@@ -242,7 +243,7 @@ long_mode_entry:
   movabs $higher_half_entry, %rax
   jmp *%rax
 
-  .section .boot.data, "aw"
+  .section .boot.data, "a"
 msg_not_multiboot2:
   .ascii "Mosaic: not started by a Multiboot2 boot loader (EAX is not 0x36d76289).\r\n"
   .asciz "Boot this kernel with GRUB's multiboot2 command, or directly as a PVH ELF.\r\n"
@@ -278,7 +279,7 @@ higher_half_entry:
 /* ---- Page tables and the boot stack, in .bss (page-aligned, apart from code). ---- */
   .section .bss.page_aligned, "aw", @nobits
   .balign 4096
-  .global boot_pml4, boot_pt_kernel
+  .global boot_pml4, boot_pd_low, boot_pt_kernel
 boot_pml4: .skip 4096
 boot_pdpt_low: .skip 4096
 boot_pdpt_kernel: .skip 4096

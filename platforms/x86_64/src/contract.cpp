@@ -13,6 +13,7 @@
 #include <k/platform/cycle_counter.hpp>
 #include <k/platform/interrupts.hpp>
 #include <k/platform/machine.hpp>
+#include <k/platform/tlb.hpp>
 
 #include "kernel_map.hpp"
 
@@ -102,8 +103,18 @@ struct Tsc {
 };
 static_assert(CycleCounterSource<Tsc>);
 
+struct X86Tlb {
+  static void invalidate_page(VirtAddr page) noexcept {
+    asm volatile("invlpg (%0)" : : "r"(page.value()) : "memory");
+  }
+  static void invalidate_all() noexcept { x86_64::cpu::flush_tlb(); }
+};
+static_assert(TlbControl<X86Tlb>);
+
 }  // namespace
 
+void tlb_invalidate_page(VirtAddr page) noexcept { X86Tlb::invalidate_page(page); }
+void tlb_invalidate_all() noexcept { X86Tlb::invalidate_all(); }
 InterruptState interrupts_save_and_disable() noexcept { return X86Interrupts::save_and_disable(); }
 void interrupts_restore(InterruptState state) noexcept { X86Interrupts::restore(state); }
 bool interrupts_enabled() noexcept { return X86Interrupts::enabled(); }

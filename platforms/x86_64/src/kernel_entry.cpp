@@ -1,6 +1,6 @@
 // From the boot code to the app: the first C++ the kernel runs. Stages, in order: the stack
-// canary, the serial console, global constructors, descriptor tables, kernel page permissions,
-// the boot information, the app.
+// canary, the serial console, descriptor tables, kernel page permissions, the boot information,
+// the image's components, global constructors, the app, the components' reports.
 #include "console.hpp"
 #include "cpu.hpp"
 #include "descriptors.hpp"
@@ -20,8 +20,9 @@ namespace {
 constexpr std::uint32_t kProtocolMultiboot2 = 1;
 constexpr std::uint32_t kProtocolPvh = 2;
 
-// Large (several KiB): static, not on the boot stack.
-BootInfo g_boot_info;
+// Large (several KiB): static, not on the boot stack. constinit: it is filled before the global
+// constructors run, which must not reset it.
+constinit BootInfo g_boot_info;
 
 // The loader's structures lie below 4 GiB, where the early direct map reaches.
 Result<std::span<const std::byte>> read_physical(PhysAddr address, std::uint64_t length) noexcept {
@@ -47,7 +48,6 @@ void dump_info_block(const BootInfo& boot) noexcept {
 
 [[noreturn]] void kernel_main(std::uint32_t protocol, std::uint32_t info_address) noexcept {
   console_init();
-  run_global_constructors();
   load_gdt();
   load_idt();
   protect_kernel_image();
@@ -67,7 +67,13 @@ void dump_info_block(const BootInfo& boot) noexcept {
   g_boot_info = std::move(parsed).value();
   if (g_boot_info.options().has_flag("boot.dump_info")) dump_info_block(g_boot_info);
 
-  platform::shutdown(app_main(g_boot_info));
+  // Components first (memory management gives the heap that constructors may use), then the
+  // constructors of objects with static storage, then the app.
+  init_components(g_boot_info);
+  run_global_constructors();
+  const platform::ExitStatus status = app_main(g_boot_info);
+  finish_components();
+  platform::shutdown(status);
 }
 
 // A canary nobody can predict: RDRAND where the CPU has it, else the TSC (weak, but different
