@@ -5,6 +5,7 @@
 
 #include "arena_page_source.hpp"
 #include "child_process.hpp"
+#include "must_allocate.hpp"
 #include "random.hpp"
 
 #include <doctest/doctest.h>
@@ -17,16 +18,11 @@
 using mos::mm::BuddyHeap;
 using mos::mm::kPageSize;
 using mos::mm::testing::ArenaPageSource;
+using mos::test::must_allocate;
 
 namespace {
 
 constexpr std::size_t kMiB = 1024 * 1024;
-
-void* must_allocate(BuddyHeap& heap, std::size_t size, std::size_t alignment = 0) {
-  auto r = heap.allocate(size, alignment);
-  REQUIRE(r.has_value());
-  return *r;
-}
 
 }  // namespace
 

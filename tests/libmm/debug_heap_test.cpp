@@ -9,6 +9,8 @@
 
 #include "arena_page_source.hpp"
 #include "child_process.hpp"
+#include "must_allocate.hpp"
+#include "string_sink.hpp"
 
 #include <doctest/doctest.h>
 
@@ -22,17 +24,13 @@ using mos::mm::DebugHeap;
 using mos::mm::SlabFront;
 using mos::mm::TlsfHeap;
 using mos::mm::testing::ArenaPageSource;
+using mos::test::must_allocate;
+using mos::test::StringSink;
 
 namespace {
 
 constexpr std::size_t kMiB = 1024 * 1024;
 using Debug = DebugHeap<TlsfHeap>;
-
-void* must_allocate(Debug& heap, std::size_t size, std::size_t alignment = 0) {
-  auto r = heap.allocate(size, alignment);
-  REQUIRE(r.has_value());
-  return *r;
-}
 
 std::string hex(const void* p) {
   char buffer[32];
@@ -48,15 +46,6 @@ bool all_bytes(const void* p, std::size_t n, unsigned char value) {
   }
   return true;
 }
-
-class StringSink final : public mos::OutputSink {
- public:
-  void write(std::string_view text) noexcept override { text_.append(text); }
-  const std::string& text() const { return text_; }
-
- private:
-  std::string text_;
-};
 
 }  // namespace
 

@@ -4,6 +4,7 @@
 #include <mm/first_fit_heap.hpp>
 
 #include "arena_page_source.hpp"
+#include "must_allocate.hpp"
 
 #include <doctest/doctest.h>
 
@@ -13,6 +14,7 @@
 
 using mos::mm::FirstFitHeap;
 using mos::mm::testing::ArenaPageSource;
+using mos::test::must_allocate;
 
 namespace {
 
@@ -20,12 +22,6 @@ constexpr std::size_t kMiB = 1024 * 1024;
 // An arena of kMinGrowBytes has this much payload in its one free block: arena record, two
 // fence posts and the block's header come off.
 constexpr std::size_t kArenaPayload = FirstFitHeap::kMinGrowBytes - 64;
-
-void* must_allocate(FirstFitHeap& heap, std::size_t size, std::size_t alignment = 0) {
-  auto r = heap.allocate(size, alignment);
-  REQUIRE(r.has_value());
-  return *r;
-}
 
 }  // namespace
 

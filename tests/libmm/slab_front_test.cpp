@@ -7,6 +7,7 @@
 
 #include "arena_page_source.hpp"
 #include "child_process.hpp"
+#include "must_allocate.hpp"
 
 #include <doctest/doctest.h>
 
@@ -23,17 +24,12 @@ using mos::mm::kPageSize;
 using mos::mm::SlabFront;
 using mos::mm::TlsfHeap;
 using mos::mm::testing::ArenaPageSource;
+using mos::test::must_allocate;
 
 namespace {
 
 constexpr std::size_t kMiB = 1024 * 1024;
 using Front = SlabFront<TlsfHeap>;
-
-void* must_allocate(Front& heap, std::size_t size, std::size_t alignment = 0) {
-  auto r = heap.allocate(size, alignment);
-  REQUIRE(r.has_value());
-  return *r;
-}
 
 }  // namespace
 

@@ -5,6 +5,7 @@
 #include <mm/tlsf_heap.hpp>
 
 #include "arena_page_source.hpp"
+#include "must_allocate.hpp"
 #include "random.hpp"
 
 #include <doctest/doctest.h>
@@ -19,16 +20,11 @@ using mos::mm::FirstFitHeap;
 using mos::mm::TlsfClass;
 using mos::mm::TlsfHeap;
 using mos::mm::testing::ArenaPageSource;
+using mos::test::must_allocate;
 
 namespace {
 
 constexpr std::size_t kMiB = 1024 * 1024;
-
-void* must_allocate(TlsfHeap& heap, std::size_t size, std::size_t alignment = 0) {
-  auto r = heap.allocate(size, alignment);
-  REQUIRE(r.has_value());
-  return *r;
-}
 
 }  // namespace
 

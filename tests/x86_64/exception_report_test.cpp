@@ -1,6 +1,7 @@
 #include <x86_64/backtrace.hpp>
 #include <x86_64/exception_report.hpp>
 
+#include "string_sink.hpp"
 #include "symbol_table_builder.hpp"
 
 #include <doctest/doctest.h>
@@ -10,14 +11,7 @@
 
 namespace {
 
-class StringSink final : public mos::OutputSink {
- public:
-  void write(std::string_view text) noexcept override { text_.append(text); }
-  const std::string& text() const { return text_; }
-
- private:
-  std::string text_;
-};
+using mos::test::StringSink;
 
 std::string describe(std::uint64_t vector, std::uint64_t error_code) {
   StringSink sink;

@@ -20,6 +20,7 @@
 ///
 /// Not synchronised: the kernel's global heap wraps it in a SpinLock.
 
+#include <mm/boundary_tag.hpp>
 #include <mm/heap.hpp>
 
 #include <k/intrusive_list.hpp>
@@ -61,10 +62,7 @@ class FirstFitHeap {
  private:
   struct Arena;
   // The header at the start of every block.
-  struct Block {
-    Block* prev_phys;
-    std::uint64_t word;  // Payload size in the low 48 bits, state tag in the high 16.
-  };
+  struct Block : BoundaryTag<Block> {};
   // A free block: its header, then its links in what would be the payload.
   struct FreeBlock {
     Block header;

@@ -1,3 +1,4 @@
+#include <mm/boundary_tag.hpp>
 #include <mm/tlsf_heap.hpp>
 
 #include <k/address.hpp>
@@ -9,33 +10,16 @@ namespace mos::mm {
 
 namespace {
 
-// A block's second header word: the payload size in the low 48 bits (sizes are below 2^48
-// because requests are at most kMaxHeapAllocation), a state tag in the high 16. Tags rather
-// than a bit, so that a stray pointer is unlikely to look like a block.
-constexpr std::uint64_t kSizeMask = (std::uint64_t{1} << 48) - 1;
-constexpr std::uint16_t kTagUsed = 0xa11c;
-constexpr std::uint16_t kTagFree = 0xf7ee;
-constexpr std::uint16_t kTagSentinel = 0x5e97;
+using Tag = BoundaryTagLayout;
+constexpr std::uint16_t kTagUsed = Tag::kTagUsed;
+constexpr std::uint16_t kTagFree = Tag::kTagFree;
+constexpr std::uint16_t kTagSentinel = Tag::kTagBoundary;
 // A gap in front of an aligned payload must hold a whole free block (header and links).
 constexpr std::size_t kMinBlockBytes = TlsfHeap::kHeaderBytes + TlsfHeap::kMinPayload;
 
 }  // namespace
 
-struct TlsfHeap::Block {
-  Block* prev_phys;  // The block just below this one in its pool; nullptr for the first.
-  std::uint64_t word;
-
-  std::size_t size() const noexcept { return word & kSizeMask; }
-  std::uint16_t tag() const noexcept { return static_cast<std::uint16_t>(word >> 48); }
-  void set(std::size_t size, std::uint16_t tag) noexcept {
-    word = size | (std::uint64_t{tag} << 48);
-  }
-  std::byte* payload() noexcept { return reinterpret_cast<std::byte*>(this) + kHeaderBytes; }
-  Block* next_phys() noexcept { return reinterpret_cast<Block*>(payload() + size()); }
-  static Block* at(void* p) noexcept {
-    return reinterpret_cast<Block*>(static_cast<std::byte*>(p) - kHeaderBytes);
-  }
-};
+struct TlsfHeap::Block : BoundaryTag<TlsfHeap::Block> {};
 
 struct TlsfHeap::FreeBlock : TlsfHeap::Block {
   FreeBlock* next_free;
@@ -116,9 +100,9 @@ Result<void> TlsfHeap::add_pool(std::size_t search_size) noexcept {
   pools_ = pool;
   bytes_from_source_ += bytes;
 
-  auto* first = ::new (span.data() + kPoolRecordBytes) Block{nullptr, 0};
+  auto* first = Block::create_at(span.data() + kPoolRecordBytes, nullptr);
   first->set(bytes - kPoolOverhead, kTagFree);
-  auto* sentinel = ::new (first->next_phys()) Block{first, 0};
+  auto* sentinel = Block::create_at(first->next_phys(), first);
   sentinel->set(0, kTagSentinel);
   insert_free(first);
   return {};
@@ -162,7 +146,7 @@ Result<void*> TlsfHeap::allocate(std::size_t size, std::size_t alignment) noexce
       // and free blocks never touch), so it needs no merging.
       auto gap = static_cast<std::size_t>(aligned - start);
       Block* next = block->next_phys();
-      auto* rest = ::new (aligned - kHeaderBytes) Block{block, 0};
+      auto* rest = Block::create_at(aligned - kHeaderBytes, block);
       rest->set(block->size() - gap, kTagUsed);
       next->prev_phys = rest;
       block->set(gap - kHeaderBytes, kTagFree);
@@ -174,7 +158,7 @@ Result<void*> TlsfHeap::allocate(std::size_t size, std::size_t alignment) noexce
   if (block->size() >= payload + kMinBlockBytes) {
     // Split off the tail; its upper neighbour is in use for the same reason.
     Block* next = block->next_phys();
-    auto* tail = ::new (block->payload() + payload) Block{block, 0};
+    auto* tail = Block::create_at(block->payload() + payload, block);
     tail->set(block->size() - payload - kHeaderBytes, kTagFree);
     next->prev_phys = tail;
     block->set(payload, kTagUsed);
@@ -189,19 +173,7 @@ Result<void*> TlsfHeap::allocate(std::size_t size, std::size_t alignment) noexce
 }
 
 TlsfHeap::Block* TlsfHeap::live_block(const void* p) const noexcept {
-  if (!is_aligned(reinterpret_cast<std::uintptr_t>(p), kGranule)) {
-    detail::heap_foreign_pointer(p);
-  }
-  Block* block = Block::at(const_cast<void*>(p));
-  if (block->tag() == kTagFree) detail::heap_double_free(p);
-  if (block->tag() != kTagUsed) detail::heap_foreign_pointer(p);
-  // The neighbours must point back: a header overwritten by an overrun, or a forged one, does
-  // not survive this.
-  if (block->next_phys()->prev_phys != block) detail::heap_corrupted(block);
-  if (block->prev_phys != nullptr && block->prev_phys->next_phys() != block) {
-    detail::heap_corrupted(block);
-  }
-  return block;
+  return Block::live_at(p);
 }
 
 void TlsfHeap::free(void* p) noexcept {
