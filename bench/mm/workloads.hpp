@@ -100,10 +100,11 @@ inline const Trace& trace(Sizes sizes) {
 }
 
 /// A fresh allocator, made out of line. Inlined with GCC 12 at -O3, where the allocator's whole
-/// life (operator new to delete) is in one function, SlabFront<TlsfHeap>'s destructor panics in
-/// IntrusiveList::clear() ("node.is_linked()") after op_cycles, although its lists check out
-/// right before: the generated loop does not reload the list head after unlinking a slab page.
-/// -O2, -fno-tree-pta or this out-of-line call make it go away; whether it is a compiler bug or
+/// life (operator new to delete) is in one function, op_cycles on SlabFront<TlsfHeap> panics in
+/// IntrusiveList::unlink ("node.is_linked()"): a list head is not reloaded after an unlink. Any
+/// of -O2, -fno-tree-fre, -fno-tree-pta, -fno-strict-aliasing, this out-of-line call, or making
+/// the allocator with aligned_alloc and placement new instead of operator new makes it go away;
+/// the host tests (sanitizers on) find nothing. Whether it is a GCC bug around operator new or
 /// undefined behaviour in libk/libmm is not settled. Nothing timed is affected.
 template <BenchAllocator A>
 [[gnu::noinline]] std::unique_ptr<A> make_allocator() {

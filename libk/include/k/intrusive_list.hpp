@@ -5,6 +5,7 @@
 
 #include <k/panic.hpp>
 
+#include <bit>
 #include <cstddef>
 #include <iterator>
 #include <type_traits>
@@ -284,12 +285,13 @@ class IntrusiveList {
 
   static ListNode& node_of(T& value) noexcept { return value.*Member; }
 
-  // container_of: the node's offset inside T, measured on raw storage shaped like a T. Only
-  // addresses are computed, nothing is read, and with Member a constant it folds to a constant.
+  // container_of: the node's offset inside T. The Itanium C++ ABI (2.3), which GCC follows on
+  // every platform Mosaic builds for, represents a pointer to data member as exactly that offset
+  // in a ptrdiff_t. (Measuring the offset through a T* into raw storage instead is undefined
+  // behaviour, and GCC's points-to analysis did miscompile SlabFront's lists that way.)
   static std::ptrdiff_t node_offset() noexcept {
-    alignas(T) unsigned char storage[sizeof(T)];
-    T* shape = reinterpret_cast<T*>(storage);
-    return reinterpret_cast<unsigned char*>(&(shape->*Member)) - storage;
+    static_assert(sizeof(Member) == sizeof(std::ptrdiff_t));
+    return std::bit_cast<std::ptrdiff_t>(Member);
   }
   static T& owner_of(ListNode& node) noexcept {
     return *reinterpret_cast<T*>(reinterpret_cast<unsigned char*>(&node) - node_offset());

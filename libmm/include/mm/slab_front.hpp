@@ -267,6 +267,13 @@ class SlabFront {
     return reinterpret_cast<std::uintptr_t>(header) ^ reinterpret_cast<std::uintptr_t>(this) ^
            kSlabCookie;
   }
+  // The word at `at`, read as bytes: memory whose type is unknown must not be read through a
+  // type it may not have (the compiler would assume it cannot alias stores of other types).
+  static std::uintptr_t load_word(const void* at) noexcept {
+    std::uintptr_t word;
+    __builtin_memcpy(&word, at, sizeof word);
+    return word;
+  }
   // What a free object of this front carries in its second word.
   std::uintptr_t free_key() const noexcept {
     return reinterpret_cast<std::uintptr_t>(this) ^ kFreeKeyCookie;
@@ -283,8 +290,10 @@ class SlabFront {
     auto address = reinterpret_cast<std::uintptr_t>(p);
     const std::uintptr_t page = align_down(address, kSlabBytes);
     if (address < page + kObjectsAt) return nullptr;  // The header is there.
+    // The page start holds anything when p is not a slab object (a heap header, a payload): read
+    // it as bytes, which may alias any type, until the check proves it is a Slab.
     auto* slab = reinterpret_cast<Slab*>(page);
-    return slab->check == check_for(slab) ? slab : nullptr;
+    return load_word(&slab->check) == check_for(slab) ? slab : nullptr;
   }
 
   // Panics unless p is a live object of `slab`.
@@ -298,8 +307,11 @@ class SlabFront {
     if (index >= slab->bumped || index * kSizeClasses[slab->class_index] != offset) {
       detail::heap_foreign_pointer(p);
     }
+    // A live object's second word is its owner's data, of any type: read it as bytes.
     const auto* object = static_cast<const FreeObject*>(p);
-    if (object->key == free_key() && is_free(slab, object)) detail::heap_double_free(p);
+    if (load_word(&object->key) == free_key() && is_free(slab, object)) {
+      detail::heap_double_free(p);
+    }
   }
 
   // Whether `object` is on its class's magazine or its slab's free list (a slow search, made
