@@ -108,6 +108,26 @@ Result<void> KernelMemoryCore::init_paging(const BootInfo& boot) noexcept {
   return {};
 }
 
+Result<VirtAddr> KernelMemoryCore::map_mmio(PhysAddr phys, std::uint64_t size,
+                                            CachePolicy cache) noexcept {
+  if (size == 0 || phys.value() + size < phys.value()) return Error::InvalidArgument;
+  const PhysAddr first = phys.align_down(kPageSize);
+  const std::uint64_t end = align_up(phys.value() + size, kPageSize);
+  if (end == 0) return Error::InvalidArgument;  // Wrapped while rounding up.
+  const std::uint64_t length = end - first.value();
+  PageFlags flags = PageFlags::Writable | PageFlags::Global;
+  if (cache == CachePolicy::WriteThrough) flags = flags | PageFlags::WriteThrough;
+  if (cache == CachePolicy::Uncached) {
+    flags = flags | PageFlags::WriteThrough | PageFlags::CacheDisable;
+  }
+  SpinLockGuard guard(page_table_lock_);
+  if (length > kMmioBytes - mmio_used_) return Error::NoMemory;
+  const VirtAddr virt(kMmioBase + mmio_used_);
+  MOS_TRY(page_table_->map_range(virt, first, length, flags, PageSize::Size4K));
+  mmio_used_ += length;
+  return virt + (phys - first);
+}
+
 Result<void> KernelMemoryCore::init_frame_ref_counts(const BootInfo& boot) noexcept {
   PhysAddr end;
   for (const MemoryRegion& r : boot.memory_map) {

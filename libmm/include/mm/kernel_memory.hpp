@@ -9,6 +9,7 @@
 #include <mm/early_frame_source.hpp>
 #include <mm/frame_allocator.hpp>
 #include <mm/frame_ref_counts.hpp>
+#include <mm/region_table.hpp>
 #include <mm/heap.hpp>
 #include <mm/page_table.hpp>
 
@@ -36,9 +37,21 @@ class KernelMemoryCore : public FrameSource, public PageSource {
   std::span<const PhysRange> reserved() const noexcept { return reserved_.span(); }
   /// One reference count per frame of RAM, for address spaces (valid after init).
   FrameRefCounts& frame_ref_counts() noexcept { return *ref_counts_; }
+  /// The lock every change to the kernel page table after init holds (the table itself is not
+  /// synchronised, and threads may change it concurrently: stacks, device mappings).
+  SpinLock& page_table_lock() noexcept { return page_table_lock_; }
+
+  /// Maps the device memory [phys, phys + size) (rounded out to pages) into the kernel's MMIO
+  /// window, readable and writable, never executable, cached as `cache` says, and returns the
+  /// virtual address of `phys`. Mappings are permanent. Errors: Error::InvalidArgument for an
+  /// empty or wrapping range, Error::NoMemory when the window or page-table frames run out.
+  Result<VirtAddr> map_mmio(PhysAddr phys, std::uint64_t size, CachePolicy cache) noexcept;
 
   /// Where the reference counts are mapped: an upper-half region of their own (see README.md).
   static constexpr std::uint64_t kFrameRefCountsBase = 0xffffe00000000000ULL;
+  /// The MMIO window: device memory mapped by map_mmio.
+  static constexpr std::uint64_t kMmioBase = 0xffffd00000000000ULL;
+  static constexpr std::uint64_t kMmioBytes = 0x0000010000000000ULL;  // 1 TiB.
 
  protected:
   constexpr KernelMemoryCore() noexcept = default;
@@ -61,6 +74,8 @@ class KernelMemoryCore : public FrameSource, public PageSource {
   std::optional<PageTable> page_table_;
   std::optional<FrameRefCounts> ref_counts_;
   PhysMap phys_map_;
+  SpinLock page_table_lock_;
+  std::uint64_t mmio_used_ = 0;  // Bytes of the MMIO window handed out.
 };
 
 /// The kernel's memory with frame allocator `Frames` and heap `KernelHeap`. Frame allocation
@@ -149,8 +164,12 @@ HeapStats kernel_heap_stats() noexcept;
 FrameStats kernel_frame_stats() noexcept;
 /// The kernel's frame source (locked frame allocator).
 FrameSource& kernel_frames() noexcept;
-/// The kernel's page table.
+/// The kernel's page table. Changes to it hold kernel_page_table_lock().
 PageTable& kernel_page_table() noexcept;
+/// The lock of the kernel page table.
+SpinLock& kernel_page_table_lock() noexcept;
+/// Maps device memory (KernelMemoryCore::map_mmio).
+Result<VirtAddr> kernel_map_mmio(PhysAddr phys, std::uint64_t size, CachePolicy cache) noexcept;
 /// The reference counts of every frame of RAM, for address spaces.
 FrameRefCounts& kernel_frame_ref_counts() noexcept;
 /// The ranges the frame allocator was told never to hand out (low memory, the kernel image,

@@ -3,7 +3,6 @@
 #include <k/platform/console.hpp>
 #include <k/platform/cpu.hpp>
 #include <k/platform/cycle_counter.hpp>
-#include <k/platform/interrupts.hpp>
 #include <k/platform/machine.hpp>
 #include <k/platform/tlb.hpp>
 
@@ -20,21 +19,6 @@
 namespace mos::platform {
 namespace {
 
-// "Interrupts" of a host thread: a flag per thread. Signals stand in for interrupts once
-// libsched needs them; until then masking only has to be tracked.
-struct HostInterrupts {
-  static inline thread_local bool enabled_ = true;
-  static InterruptState save_and_disable() noexcept {
-    bool was = enabled_;
-    enabled_ = false;
-    return was ? InterruptState::Enabled : InterruptState::Disabled;
-  }
-  static void restore(InterruptState state) noexcept {
-    if (state == InterruptState::Enabled) enabled_ = true;
-  }
-  static bool enabled() noexcept { return enabled_; }
-};
-static_assert(InterruptControl<HostInterrupts>);
 
 struct HostCpu {
   static void relax() noexcept {
@@ -104,9 +88,6 @@ std::uint64_t host::tlb_invalidations() noexcept { return HostTlb::invalidations
 
 void tlb_invalidate_page(VirtAddr page) noexcept { HostTlb::invalidate_page(page); }
 void tlb_invalidate_all() noexcept { HostTlb::invalidate_all(); }
-InterruptState interrupts_save_and_disable() noexcept { return HostInterrupts::save_and_disable(); }
-void interrupts_restore(InterruptState state) noexcept { HostInterrupts::restore(state); }
-bool interrupts_enabled() noexcept { return HostInterrupts::enabled(); }
 void cpu_relax() noexcept { HostCpu::relax(); }
 void console_write(std::string_view text) noexcept { HostConsole::write(text); }
 std::size_t console_read(std::span<char> buffer) noexcept { return HostConsole::read(buffer); }
