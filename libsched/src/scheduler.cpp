@@ -9,6 +9,7 @@
 #include <k/platform/context.hpp>
 #include <k/platform/cpu_local.hpp>
 #include <k/platform/fault.hpp>
+#include <k/platform/interrupts.hpp>
 #include <k/platform/timer.hpp>
 
 #include <new>
@@ -69,6 +70,8 @@ Result<void> Scheduler::init(StackSource& stacks) noexcept {
     program_timer(cpu_.since_ns);
   }
   log::info("sched: policy {}, clock and timer running", bound_policy::name());
+  // From now on the boot thread runs with interrupts on, so the timer can preempt it.
+  platform::interrupts_restore(platform::InterruptState::Enabled);
   return {};
 }
 

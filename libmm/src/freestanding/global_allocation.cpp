@@ -12,6 +12,9 @@
 #include <cstddef>
 #include <new>
 
+// The tag object of `new (std::nothrow)`; a hosted C++ library would define it.
+const std::nothrow_t std::nothrow{};
+
 namespace {
 
 constexpr std::size_t kDefaultAlignment = alignof(std::max_align_t);

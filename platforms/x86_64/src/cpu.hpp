@@ -52,6 +52,14 @@ inline std::uint64_t read_msr(std::uint32_t msr) noexcept {
   return (static_cast<std::uint64_t>(hi) << 32) | lo;
 }
 
+inline void write_msr(std::uint32_t msr, std::uint64_t value) noexcept {
+  asm volatile("wrmsr"
+               :
+               : "c"(msr), "a"(static_cast<std::uint32_t>(value)),
+                 "d"(static_cast<std::uint32_t>(value >> 32))
+               : "memory");
+}
+
 struct CpuidResult {
   std::uint32_t eax, ebx, ecx, edx;
 };

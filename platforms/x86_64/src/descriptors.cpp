@@ -5,8 +5,10 @@
 #include <cstdint>
 
 extern "C" {
-// Entry stubs for vectors 0..31, from interrupt_stubs.S.
+// Entry stubs, from interrupt_stubs.S: a table of those for vectors 0..31, and the stubs for
+// vectors 32..255 themselves, 16 bytes apart.
 extern const std::uint64_t mos_exception_stubs[32];
+extern const char mos_interrupt_stubs[];
 }
 
 namespace mos::x86_64 {
@@ -110,8 +112,10 @@ void load_gdt() noexcept {
 }
 
 void load_idt() noexcept {
-  for (int vector = 0; vector < 32; ++vector) {
-    std::uint64_t handler = mos_exception_stubs[vector];
+  for (int vector = 0; vector < 256; ++vector) {
+    std::uint64_t handler =
+        vector < 32 ? mos_exception_stubs[vector]
+                    : reinterpret_cast<std::uint64_t>(mos_interrupt_stubs) + 16 * (vector - 32);
     InterruptGate& gate = g_idt[vector];
     gate.offset_low = handler & 0xffff;
     gate.selector = kKernelCode;

@@ -9,6 +9,7 @@
 #include <x86_64/backtrace.hpp>
 #include <x86_64/exception_report.hpp>
 
+#include <k/platform/fault.hpp>
 #include <k/platform/machine.hpp>
 #include <k/platform/page_fault.hpp>
 
@@ -38,6 +39,7 @@ constexpr std::uint64_t kPageFault = 14;
 int g_depth = 0;  // Exceptions being reported; a second one means the report itself faulted.
 
 std::atomic<platform::PageFaultHandler> g_page_fault_handler{nullptr};
+std::atomic<platform::FatalFaultHandler> g_fatal_fault_handler{nullptr};
 
 // Offers a page fault to memory management; true if it was resolved. [intel-sdm vol3] 4.7
 bool resolve_page_fault(const TrapFrame& frame) noexcept {
@@ -59,6 +61,13 @@ struct X86PageFaults {
   }
 };
 static_assert(platform::PageFaultControl<X86PageFaults>);
+
+struct X86FatalFaults {
+  static void set_handler(platform::FatalFaultHandler handler) noexcept {
+    g_fatal_fault_handler.store(handler, std::memory_order_release);
+  }
+};
+static_assert(platform::FatalFaultControl<X86FatalFaults>);
 
 }  // namespace
 
@@ -89,6 +98,13 @@ extern "C" void mos_x86_64_exception(TrapFrame* frame) {
   if (frame->vector == kDoubleFault && near_stack_guard(frame->rsp)) {
     console_sink().write("likely cause: kernel stack overflow (RSP is at a stack guard page)\n");
   }
+  // The scheduler may end just the faulting thread; it does not return then, so this report is
+  // over as far as the nesting count goes.
+  if (auto handler = g_fatal_fault_handler.load(std::memory_order_acquire); handler != nullptr) {
+    --g_depth;
+    handler();
+    ++g_depth;
+  }
   platform::shutdown(platform::kExitPanic);
 }
 
@@ -96,4 +112,8 @@ extern "C" void mos_x86_64_exception(TrapFrame* frame) {
 
 void mos::platform::set_page_fault_handler(PageFaultHandler handler) noexcept {
   x86_64::X86PageFaults::set_handler(handler);
+}
+
+void mos::platform::set_fatal_fault_handler(FatalFaultHandler handler) noexcept {
+  x86_64::X86FatalFaults::set_handler(handler);
 }

@@ -2,7 +2,8 @@
  * vector, and joins the common path, which saves the general registers (the TrapFrame of
  * trap_frame.hpp) and the FPU/SSE state, calls mos_x86_64_exception(TrapFrame*) and returns with
  * iretq if the handler returns. Kernel code may use SSE registers, so a handler that returns must
- * leave them as it found them: FXSAVE/FXRSTOR does that. [intel-sdm vol3] 6.12.1 */
+ * leave them as it found them: FXSAVE/FXRSTOR does that. Interrupts (vectors 32..255) take the
+ * same path into mos_x86_64_interrupt. [intel-sdm vol3] 6.12.1 */
 
   .section .text, "ax"
   .code64
@@ -50,7 +51,10 @@ stub_\vector:
   STUB 30, 1
   STUB 31, 0
 
-exception_common:
+/* The common path of exceptions and interrupts: saves the general registers (the TrapFrame),
+ * then the FPU/SSE state, calls \handler(TrapFrame*), restores and returns with iretq. */
+.macro COMMON name, handler
+\name:
   pushq %rax
   pushq %rbx
   pushq %rcx
@@ -72,7 +76,7 @@ exception_common:
   sub $512, %rsp
   and $~15, %rsp
   fxsave64 (%rsp)
-  call mos_x86_64_exception
+  call \handler
   fxrstor64 (%rsp)
   mov %rbx, %rsp
   popq %r15
@@ -92,6 +96,25 @@ exception_common:
   popq %rax
   add $16, %rsp                 /* vector and error code */
   iretq
+.endm
+
+  COMMON exception_common, mos_x86_64_exception
+  COMMON interrupt_common, mos_x86_64_interrupt
+
+/* Interrupt stubs for vectors 32..255, 16 bytes apart from mos_interrupt_stubs: a zero error
+ * code, the vector, the common path. A handler may switch threads before it returns (the
+ * timer's does); the interrupted thread's registers wait on its own stack meanwhile. */
+  .balign 16
+  .global mos_interrupt_stubs
+mos_interrupt_stubs:
+  .set vector, 32
+  .rept 224
+  .balign 16
+  pushq $0
+  pushq $vector
+  jmp interrupt_common
+  .set vector, vector + 1
+  .endr
 
   .section .rodata
   .balign 8

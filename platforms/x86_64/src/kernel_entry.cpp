@@ -4,6 +4,7 @@
 #include "console.hpp"
 #include "cpu.hpp"
 #include "descriptors.hpp"
+#include "kernel_entry.hpp"
 #include "kernel_map.hpp"
 
 #include <x86_64/boot_protocols.hpp>
@@ -91,6 +92,8 @@ void dump_info_block(const BootInfo& boot) noexcept {
 }
 
 }  // namespace
+
+const BootInfo& boot_info() noexcept { return g_boot_info; }
 
 // Called by entry.S on the boot stack. Built without the stack protector: it changes the canary.
 extern "C" [[noreturn, gnu::no_stack_protector]] void mos_x86_64_kernel_entry(

@@ -121,14 +121,29 @@ void remove_identity_map() noexcept {
   cpu::flush_tlb();
 }
 
+// The running thread's stack, when it is not one of the static ones (set by the context switch).
+std::uint64_t g_thread_stack_base = 0;
+std::uint64_t g_thread_stack_end = 0;
+
+void set_current_thread_stack(const std::byte* base, std::size_t bytes) noexcept {
+  g_thread_stack_base = addr(base);
+  g_thread_stack_end = g_thread_stack_base + bytes;
+}
+
 bool near_stack_guard(std::uint64_t address) noexcept {
   std::uint64_t page = address & ~(kPageSize - 1);
+  if (g_thread_stack_base != 0 && page + kPageSize >= g_thread_stack_base - kPageSize &&
+      page < g_thread_stack_base + kPageSize) {
+    return true;
+  }
   return is_guard(page) || is_guard(page - kPageSize);
 }
 
 bool kernel_stack_readable(std::uint64_t address, std::size_t bytes) noexcept {
   std::uint64_t end = address + bytes;
-  if (end < address || address < addr(__data_start) || end > addr(__data_end)) return false;
+  if (end < address) return false;
+  if (address >= g_thread_stack_base && end <= g_thread_stack_end) return true;
+  if (address < addr(__data_start) || end > addr(__data_end)) return false;
   for (std::uint64_t page = address & ~(kPageSize - 1); page < end; page += kPageSize) {
     if (is_guard(page)) return false;
   }

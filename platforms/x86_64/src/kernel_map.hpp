@@ -19,12 +19,17 @@ void protect_kernel_image() noexcept;
 void remove_identity_map() noexcept;
 
 /// Whether [address, address + bytes) lies in the kernel's writable data (where the static
-/// stacks are) and is mapped; used to walk stacks without faulting.
+/// stacks are) and is mapped, or in the running thread's stack; used to walk stacks without
+/// faulting.
 bool kernel_stack_readable(std::uint64_t address, std::size_t bytes) noexcept;
 
 /// Whether `address` lies in a stack guard page or in the page above it (where a stack overflow
-/// is caught: the CPU could not push the #PF frame there either, so it raised #DF).
+/// is caught: the CPU could not push the #PF frame there either, so it raised #DF), the guard
+/// below the running thread's stack included.
 bool near_stack_guard(std::uint64_t address) noexcept;
+
+/// Records the bounds of the stack that runs from now on (the context switch calls it).
+void set_current_thread_stack(const std::byte* base, std::size_t bytes) noexcept;
 
 /// Whether the CPU enforces no-execute (EFER.NXE is set).
 bool no_execute_enabled() noexcept;
