@@ -14,6 +14,9 @@ name, which says what the table rows are (bench/mm/workloads.hpp):
   heap_ops/ALLOCATOR        TSC ticks per single call: median, p99, p99.9, max (each call's
                             cheapest replay) and the raw max of one replay
   frames/ALLOCATOR/order:N  nanoseconds per call per order
+  pick/POLICY/runnable:N    nanoseconds per scheduling decision (pick, charge, requeue) with N
+                            runnable threads, and how much it grows from the fewest to the most
+                            (about 1x: O(1); a few x over four decades of N: O(log n))
 
 The target is reported, never enforced: timings on a shared host vary too much for a pass/fail
 threshold. Exit status: 0, or 1 when an executable failed or no results were found.
@@ -205,6 +208,33 @@ def frames_table(results):
     return lines
 
 
+SCHED_POLICIES = ["fifo", "rr", "prio", "fair"]
+
+
+def pick_table(results):
+    """Scheduling-decision costs per policy and number of runnable threads, as lines."""
+    cells = {}  # (policy, runnable) -> ns per decision
+    for name, entry in results.items():
+        parts = name.split("/")
+        if len(parts) == 3 and parts[0] == "pick" and parts[2].startswith("runnable:"):
+            cells[(parts[1], int(parts[2][len("runnable:"):]))] = ns_per_call(entry)
+    if not cells:
+        return []
+    counts = sorted({n for _, n in cells})
+    lines = ["Scheduling decisions: ns per pick + charge + requeue, by runnable threads, and the "
+             f"growth from {counts[0]} to {counts[-1]}",
+             f"{'policy':<8}" + "".join(f"{n:>12}" for n in counts) + f"{'growth':>10}"]
+    for policy in ordered({p for p, _ in cells}, SCHED_POLICIES):
+        row = f"{policy:<8}"
+        for n in counts:
+            ns = cells.get((policy, n))
+            row += f"{ns:>12.1f}" if ns is not None else f"{'-':>12}"
+        first, last = cells.get((policy, counts[0])), cells.get((policy, counts[-1]))
+        row += f"{last / first:>9.1f}x" if first and last else f"{'-':>10}"
+        lines.append(row)
+    return lines
+
+
 def host_line(documents):
     """One line about the machine the numbers come from."""
     for doc in documents:
@@ -251,7 +281,8 @@ def main():
             failed = True
     results = merge(documents)
 
-    sections = [s for s in (heap_table(results), ops_table(results), frames_table(results)) if s]
+    sections = [s for s in (heap_table(results), ops_table(results), frames_table(results),
+                            pick_table(results)) if s]
     header = host_line(documents)
     if header:
         print(header)
