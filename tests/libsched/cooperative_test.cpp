@@ -13,20 +13,20 @@
 
 using namespace mos::sched;
 namespace sched = mos::sched;
+using test::kMs;
 using test::must_join;
 using test::must_spawn;
+using test::spin_for;
 
 TEST_CASE("cooperative: a busy thread runs to its end before anyone else, sleepers included") {
   std::atomic<bool> finished{false};
   std::atomic<bool> sleeper_woke_early{false};
   Thread& sleeper = must_spawn([&] {
-    sched::sleep_for(kNanosPerMilli);
+    sched::sleep_for(kMs);
     if (!finished.load()) sleeper_woke_early = true;
   });
   Thread& busy = must_spawn([&] {
-    const std::uint64_t start = now();
-    while (now() - start < 50 * kNanosPerMilli) {
-    }
+    spin_for(50 * kMs);
     finished = true;
   });
   sched::yield();  // The sleeper runs and sleeps, then busy spins for 50 ms.

@@ -17,12 +17,11 @@
 
 using namespace mos::sched;
 namespace sched = mos::sched;
+using test::kMs;
 using test::must_join;
 using test::must_spawn;
 
 namespace {
-
-constexpr std::uint64_t kMs = kNanosPerMilli;
 
 // Spins until `stop`, counting.
 struct Spinner {

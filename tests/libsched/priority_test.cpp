@@ -18,12 +18,12 @@
 
 using namespace mos::sched;
 namespace sched = mos::sched;
+using test::kMs;
 using test::must_join;
 using test::must_spawn;
+using test::spin_for;
 
 namespace {
-
-constexpr std::uint64_t kMs = kNanosPerMilli;
 
 // Runs the body with the calling (boot) thread at `priority`, then restores it.
 struct PriorityScope {
@@ -32,12 +32,6 @@ struct PriorityScope {
   }
   ~PriorityScope() { (void)set_params(current(), {}); }
 };
-
-void spin_for(std::uint64_t ns) {
-  const std::uint64_t start = now();
-  while (now() - start < ns) {
-  }
-}
 
 }  // namespace
 

@@ -8,9 +8,19 @@
 
 #include <doctest/doctest.h>
 
+#include <cstdint>
 #include <utility>
 
 namespace mos::sched::test {
+
+inline constexpr std::uint64_t kMs = kNanosPerMilli;
+
+/// Keeps the CPU busy for `ns` of the monotonic clock, without blocking or yielding.
+inline void spin_for(std::uint64_t ns) {
+  const std::uint64_t start = now();
+  while (now() - start < ns) {
+  }
+}
 
 /// The StackSource the test scheduler uses (sched_test_main.cpp).
 testing::HostStacks& stacks();

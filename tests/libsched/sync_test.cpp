@@ -23,12 +23,11 @@
 using namespace mos::sched;
 namespace sched = mos::sched;
 using mos::Error;
+using test::kMs;
 using test::must_join;
 using test::must_spawn;
 
 namespace {
-
-constexpr std::uint64_t kMs = kNanosPerMilli;
 
 // Runs `n` threads of `body(i)` and joins them.
 template <class F>
