@@ -50,7 +50,7 @@ Result<Thread*> Scheduler::spawn(const ThreadAttributes& attributes, ThreadEntry
   return t;
 }
 
-Result<int> Scheduler::join(Thread& thread) noexcept {
+Result<int> Scheduler::join(Thread& thread, Deadline deadline) noexcept {
   SchedulerGuard guard;
   Thread& self = *cpu_.current;
   if (&thread == &self) return Error::Deadlock;
@@ -59,8 +59,15 @@ Result<int> Scheduler::join(Thread& thread) noexcept {
     return Error::InvalidArgument;
   }
   if (thread.state_ != ThreadState::Exited) {
+    if (!deadline.is_never() && deadline.ns() <= platform::monotonic_ns()) return Error::TimedOut;
     thread.joiner_ = &self;
+    self.wake_reason_ = Thread::WakeReason::None;
+    if (!deadline.is_never()) arm_timeout(self, deadline);
     block_current(ThreadState::Blocked);
+    if (self.wake_reason_ == Thread::WakeReason::TimedOut) {
+      thread.joiner_ = nullptr;
+      return Error::TimedOut;
+    }
   }
   MOS_ASSERT(thread.state_ == ThreadState::Exited);
   const int code = thread.exit_code_;
@@ -144,7 +151,9 @@ Result<Thread*> detail::spawn_callable(const ThreadAttributes& attributes, Threa
   return Scheduler::on_this_cpu().spawn(attributes, run, nullptr, move_into, source);
 }
 
-Result<int> join(Thread& thread) noexcept { return Scheduler::on_this_cpu().join(thread); }
+Result<int> join(Thread& thread, Deadline deadline) noexcept {
+  return Scheduler::on_this_cpu().join(thread, deadline);
+}
 Result<void> detach(Thread& thread) noexcept { return Scheduler::on_this_cpu().detach(thread); }
 void exit(int code) noexcept { Scheduler::on_this_cpu().exit_current(code); }
 void yield() noexcept { Scheduler::on_this_cpu().yield(); }

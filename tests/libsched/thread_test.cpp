@@ -89,6 +89,15 @@ TEST_CASE("threads: join and detach refuse misuse") {
   must_join(joiner);
 }
 
+TEST_CASE("threads: a join with a deadline times out and leaves the thread joinable") {
+  Thread& sleeper = must_spawn([] { sched::sleep_for(20 * kNanosPerMilli); });
+  const std::uint64_t start = now();
+  CHECK(join(sleeper, Deadline::after(5 * kNanosPerMilli)).error() == Error::TimedOut);
+  CHECK(now() - start >= 5 * kNanosPerMilli);
+  CHECK(join(sleeper, Deadline::at(0)).error() == Error::TimedOut);  // Passed: no wait at all.
+  CHECK(join(sleeper, Deadline::after(1000 * kNanosPerMilli)).value() == 0);
+}
+
 TEST_CASE("threads: ended threads give their stacks back (joined or detached)") {
   const std::size_t before = test::stacks().outstanding();
   std::vector<Thread*> joinable;

@@ -71,7 +71,7 @@ class Scheduler {
   // scheduler; see there.
   Result<Thread*> spawn(const ThreadAttributes& attributes, ThreadEntry entry, void* arg,
                         void (*move_into)(void*, void*) noexcept, void* source) noexcept;
-  Result<int> join(Thread& thread) noexcept;
+  Result<int> join(Thread& thread, Deadline deadline) noexcept;
   Result<void> detach(Thread& thread) noexcept;
   [[noreturn]] void exit_current(int code) noexcept;
   void yield() noexcept;

@@ -211,10 +211,11 @@ Result<Thread*> spawn(F f, const ThreadAttributes& attributes = {}) noexcept {
       &f);
 }
 
-/// Waits until `thread` has ended, frees it and returns its exit code (kExitCodeFaulted if a CPU
-/// exception ended it). Error::Deadlock for the calling thread itself; Error::InvalidArgument
-/// for a detached thread or one that someone else is joining already.
-Result<int> join(Thread& thread) noexcept;
+/// Waits until `thread` has ended (or `deadline` passes: Error::TimedOut, and it stays
+/// joinable), frees it and returns its exit code (kExitCodeFaulted if a CPU exception ended it).
+/// Error::Deadlock for the calling thread itself; Error::InvalidArgument for a detached thread
+/// or one that someone else is joining already.
+Result<int> join(Thread& thread, Deadline deadline = Deadline::never()) noexcept;
 
 /// Lets `thread` free itself when it ends (at once, if it has ended already).
 /// Error::InvalidArgument if it is detached already or someone is joining it.
