@@ -757,6 +757,96 @@ TEST_CASE("map_physical maps eagerly, never owns the frames, and clones share th
   CHECK(*anywhere == va(AddressSpace::kUserEnd - kPage));
 }
 
+namespace {
+
+// A MemoryObject over simulated RAM: frames allocated on first use, a size in pages, and a
+// count of the regions that map it.
+class FakeObject final : public mos::mm::MemoryObject {
+ public:
+  FakeObject(Machine& m, std::uint64_t pages) : m_(m), frames_(pages) {}
+  ~FakeObject() {
+    for (PhysAddr f : frames_) {
+      if (f.value() != 0) m_.frames.free_frames(f, 0);
+    }
+  }
+  Result<PhysAddr> frame(std::uint64_t index) noexcept override {
+    if (index >= frames_.size()) return Error::OutOfRange;
+    if (frames_[index].value() == 0) {
+      frames_[index] = MOS_TRY(m_.frames.allocate_frames(0));
+      std::memset(m_.bytes(frames_[index]), 0, kPage);
+    }
+    return frames_[index];
+  }
+  void acquire_mapping() noexcept override { ++mappings; }
+  void release_mapping() noexcept override { --mappings; }
+  void resize(std::uint64_t pages) { frames_.resize(pages); }
+
+  int mappings = 0;
+
+ private:
+  Machine& m_;
+  std::vector<PhysAddr> frames_;
+};
+
+}  // namespace
+
+TEST_CASE("shared mappings see one another's writes, clones included, and hold the object") {
+  Machine m;
+  FakeObject object(m, 8);
+  {
+    AddressSpace a = m.space();
+    AddressSpace b = m.space();
+    REQUIRE(a.map_shared(va(kBase), 4 * kPage, kRW, object, 0, MapPlacement::Fixed).has_value());
+    // b maps the object from its third page on, elsewhere.
+    auto at = b.map_shared(va(0), 2 * kPage, kRW, object, 2 * kPage, MapPlacement::Anywhere);
+    REQUIRE(at.has_value());
+    CHECK(object.mappings == 2);
+    CHECK(load(m, a, page(2)) == 0);  // Shared memory starts zeroed.
+    store(m, a, page(2), 42);
+    CHECK(load(m, b, at->value()) == 42);  // The same frame: page 2 of the object.
+    CHECK(frame_of(a, page(2)) == frame_of(b, at->value()));
+    store(m, b, at->value() + kPage, 9);
+    CHECK(load(m, a, page(3)) == 9);
+    CHECK(a.resident_pages() == 0);  // Shared pages are the object's, not the space's.
+
+    // A clone shares the pages (no copy-on-write) and takes its own mapping reference.
+    auto cloned = a.clone();
+    REQUIRE(cloned.has_value());
+    CHECK(object.mappings == 3);
+    store(m, *cloned, page(2), 77);
+    CHECK(load(m, a, page(2)) == 77);
+    CHECK(load(m, b, at->value()) == 77);
+
+    // A hole in the middle leaves two regions, each holding the object.
+    REQUIRE(a.unmap(va(page(1)), kPage).has_value());
+    CHECK(a.regions().size() == 2);
+    CHECK(object.mappings == 4);
+    CHECK(a.regions()[1].object_offset == 2 * kPage);
+    CHECK(load(m, a, page(2)) == 77);  // The upper piece still maps page 2 there.
+    // Read-only now: present pages lose their write permission, the object keeps its data.
+    REQUIRE(a.protect(va(page(2)), 2 * kPage, kR).has_value());
+    CHECK_FALSE(has(pte(a, page(2))->flags, PageFlags::Writable));
+    CHECK(touch(a, page(2), Access::Write).error().reason == FaultReason::WriteToReadOnly);
+  }
+  CHECK(object.mappings == 0);  // Every region is gone, and with it every reference.
+}
+
+TEST_CASE("a shared mapping beyond its object's end faults as a bus error") {
+  Machine m;
+  FakeObject object(m, 2);
+  AddressSpace s = m.space();
+  REQUIRE(s.map_shared(va(kBase), 4 * kPage, kRW, object, 0, MapPlacement::Fixed).has_value());
+  CHECK(load(m, s, page(1)) == 0);
+  auto beyond = touch(s, page(2), Access::Read);
+  REQUIRE_FALSE(beyond.has_value());
+  CHECK(beyond.error().reason == FaultReason::BeyondObject);
+  CHECK(beyond.error().error() == Error::BadAddress);
+  object.resize(4);  // Grown: the same address works now.
+  CHECK(load(m, s, page(2)) == 0);
+  CHECK(s.map_shared(va(kBase), kPage, kRW, object, 100, MapPlacement::Fixed).error() ==
+        Error::InvalidArgument);  // An unaligned offset.
+}
+
 TEST_CASE("every refused fault names its reason and changes nothing") {
   Machine m;
   AddressSpace s = m.space();

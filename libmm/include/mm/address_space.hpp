@@ -1,7 +1,7 @@
 #pragma once
 /// A user address space: the lower half of an x86-64 page-table hierarchy, described by regions
-/// (mmap, mprotect, munmap, brk), filled lazily by page faults (demand-zero pages) and cloned
-/// for fork with copy-on-write sharing.
+/// (mmap, mprotect, munmap, brk), filled lazily by page faults (demand-zero pages, pages of
+/// shared memory objects) and cloned for fork with copy-on-write sharing of private memory.
 ///
 /// Ownership. An AddressSpace owns its page tables (lower half and PML4), the block holding its
 /// region table, and one reference to every anonymous frame it maps (FrameRefCounts); a frame is
@@ -33,6 +33,7 @@
 #include <mm/fault.hpp>
 #include <mm/frame_ref_counts.hpp>
 #include <mm/frame_source.hpp>
+#include <mm/memory_object.hpp>
 #include <mm/page.hpp>
 #include <mm/page_table.hpp>
 #include <mm/region_table.hpp>
@@ -98,6 +99,15 @@ class AddressSpace {
   Result<VirtAddr> map_physical(VirtAddr addr, PhysAddr phys, std::uint64_t size,
                                 Protection protection, CachePolicy cache,
                                 MapPlacement placement = MapPlacement::Fixed) noexcept;
+
+  /// Maps [addr, addr + size) (size rounded up) to the pages of `object` from byte `offset`
+  /// (page aligned) on, shared (MAP_SHARED): pages are mapped as they are touched, with the
+  /// frames the object holds, and clones share them too. The region holds a mapping reference
+  /// on the object while it exists. A touch beyond the object's end is refused (a bus error).
+  /// Errors as for map_anonymous, plus Error::InvalidArgument for an unaligned offset.
+  Result<VirtAddr> map_shared(VirtAddr addr, std::uint64_t size, Protection protection,
+                              MemoryObject& object, std::uint64_t offset,
+                              MapPlacement placement) noexcept;
 
   /// Sets the protection of [addr, addr + size) (size rounded up), splitting regions at the
   /// boundaries and updating present pages; a copy-on-write shared page stays read-only until
@@ -178,6 +188,7 @@ class AddressSpace {
   void release_frame(PhysAddr frame) noexcept;
   Result<void> clone_pages(const Region& region, AddressSpace& child) noexcept;
   Result<void, FaultReason> map_zeroed(Region& region, VirtAddr page) noexcept;
+  Result<void, FaultReason> map_shared_page(Region& region, VirtAddr page) noexcept;
   Result<void, FaultReason> break_cow(const Region& region, VirtAddr page, PhysAddr old) noexcept;
 
   PageTable page_table_;

@@ -25,7 +25,8 @@ struct FaultAccess {
 };
 
 /// Why a fault was not resolved. NoMapping is SIGSEGV/SEGV_MAPERR; the protection reasons are
-/// SEGV_ACCERR; OutOfMemory is the OOM path; the kernel reasons are kernel bugs.
+/// SEGV_ACCERR; BeyondObject is SIGBUS; OutOfMemory is the OOM path; the kernel reasons are
+/// kernel bugs.
 enum class FaultReason : std::uint8_t {
   /// No region contains the address.
   NoMapping,
@@ -43,6 +44,8 @@ enum class FaultReason : std::uint8_t {
   KernelExecuteUser,
   /// A frame (or a page-table frame) for the page could not be had.
   OutOfMemory,
+  /// A shared mapping touched a page beyond the end of its object (SIGBUS).
+  BeyondObject,
 };
 
 /// The sentence describing `reason`, e.g. "write to a read-only mapping".
@@ -56,6 +59,7 @@ constexpr std::string_view fault_reason_text(FaultReason reason) noexcept {
     case FaultReason::KernelAddress: return "kernel fault outside user space";
     case FaultReason::KernelExecuteUser: return "kernel execution of user memory";
     case FaultReason::OutOfMemory: return "out of memory";
+    case FaultReason::BeyondObject: return "access beyond the end of the mapped object";
   }
   return "unknown fault";
 }

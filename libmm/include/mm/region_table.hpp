@@ -4,6 +4,7 @@
 /// enough to live on a kernel stack and to move cheaply.
 
 #include <mm/frame_source.hpp>
+#include <mm/memory_object.hpp>
 #include <mm/page.hpp>
 
 #include <k/result.hpp>
@@ -44,6 +45,10 @@ enum class RegionKind : std::uint8_t {
   /// A fixed physical range (device memory, a framebuffer), mapped eagerly. The frames are not
   /// owned: never freed, never counted, shared as they are by clones.
   Physical,
+  /// Pages of a MemoryObject (shared memory), mapped as they are touched and shared with every
+  /// other mapping of the object, clones included: writes are seen by all, never copied. The
+  /// region holds a mapping reference on the object; the frames are the object's.
+  Shared,
 };
 
 /// How the CPU caches a physical region.
@@ -63,6 +68,10 @@ struct Region {
   RegionKind kind = RegionKind::Anonymous;
   /// Physical regions only; anonymous memory is always write-back.
   CachePolicy cache = CachePolicy::WriteBack;
+  /// Shared regions: the object whose pages it maps, and the byte offset in it that `start`
+  /// maps (page aligned).
+  MemoryObject* object = nullptr;
+  std::uint64_t object_offset = 0;
   /// False while no page of the region can be resident (nothing touched it since it was
   /// mapped), which lets whole-region walks (clone, protect, unmap) skip lazily mapped regions
   /// that were never used, such as large PROT_NONE reservations. A hint: true may be stale.
@@ -74,11 +83,23 @@ struct Region {
   constexpr bool contains(VirtAddr addr) const noexcept { return addr >= start && addr < end; }
   /// The physical address that `addr` (inside a physical region) leads to.
   constexpr PhysAddr phys_of(VirtAddr addr) const noexcept { return phys + (addr - start); }
+  /// The page of the object that `addr` (inside a shared region) maps.
+  constexpr std::uint64_t object_page_of(VirtAddr addr) const noexcept {
+    return (object_offset + (addr - start)) / kPageSize;
+  }
+  /// Moves the start up to `at` (inside), keeping what every remaining page maps.
+  constexpr void advance_start(VirtAddr at) noexcept {
+    phys = phys_of(at);
+    object_offset += at - start;
+    start = at;
+  }
 };
 static_assert(std::is_trivially_copyable_v<Region>);
 
 /// Regions sorted by address, not overlapping, stored in a block of 2^order frames that grows
-/// (by copying into a larger block) up to 16 KiB. Lookups are binary searches, O(log n);
+/// (by copying into a larger block) up to 16 KiB. The table keeps the mapping references of
+/// shared regions: inserting, splitting or copying one takes a reference on its object,
+/// erasing or releasing one drops it. Lookups are binary searches, O(log n);
 /// insertions and removals shift the tail, O(n) with n <= kMaxRegions. Not synchronised: the
 /// owning AddressSpace's caller serialises.
 class RegionTable {
@@ -95,7 +116,8 @@ class RegionTable {
 
   /// Whether `a` and `b` would be one region: `a` ends where `b` starts and nothing tells them
   /// apart (anonymous regions carry no state beyond their protection; physical ones must also
-  /// be physically contiguous with the same cache policy).
+  /// be physically contiguous with the same cache policy). Shared regions never merge (each
+  /// holds its own mapping reference).
   static bool mergeable(const Region& a, const Region& b) noexcept;
 
   /// A table with no storage, which cannot grow; only a moved-from or destroyed state.

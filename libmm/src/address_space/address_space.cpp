@@ -131,8 +131,8 @@ void AddressSpace::release_frame(PhysAddr frame) noexcept {
 }
 
 void AddressSpace::unmap_pages(const Region& region, VirtAddr start, VirtAddr end) noexcept {
-  // An anonymous region nothing touched has no page to find.
-  if (region.kind == RegionKind::Anonymous && !region.populated) return;
+  // An anonymous or shared region nothing touched has no page to find.
+  if (region.kind != RegionKind::Physical && !region.populated) return;
   FrameReleaser releaser(*this);
   auto unmapped = page_table_.unmap(start, end - start,
                                     region.kind == RegionKind::Anonymous ? &releaser : nullptr);
@@ -167,8 +167,7 @@ Result<void> AddressSpace::reserve_for_mapping(const Region& region) noexcept {
   }
   if (const Region* right = regions_.find(region.end)) {
     Region trimmed = *right;
-    trimmed.phys = right->phys_of(region.end);
-    trimmed.start = region.end;
+    trimmed.advance_start(region.end);
     if (RegionTable::mergeable(region, trimmed)) --count;
   }
   return regions_.reserve(count);
@@ -181,8 +180,7 @@ void AddressSpace::remove_range(VirtAddr start, VirtAddr end) noexcept {
     Region& region = regions_[i];
     unmap_pages(region, start, end);
     Region upper = region;
-    upper.start = end;
-    upper.phys = region.phys_of(end);
+    upper.advance_start(end);
     region.end = start;
     regions_.insert(i + 1, upper);
     return;
@@ -201,8 +199,7 @@ void AddressSpace::remove_range(VirtAddr start, VirtAddr end) noexcept {
   if (j < regions_.size() && regions_[j].start < end) {
     Region& region = regions_[j];
     unmap_pages(region, region.start, end);
-    region.phys = region.phys_of(end);
-    region.start = end;
+    region.advance_start(end);
   }
   regions_.erase(i, j);
 }
@@ -293,6 +290,31 @@ Result<VirtAddr> AddressSpace::map_physical(VirtAddr addr, PhysAddr phys, std::u
   return start;
 }
 
+Result<VirtAddr> AddressSpace::map_shared(VirtAddr addr, std::uint64_t size,
+                                          Protection protection, MemoryObject& object,
+                                          std::uint64_t offset, MapPlacement placement) noexcept {
+  MOS_ASSERT(live());
+  if (size == 0 || !valid_protection(protection) || !is_aligned(offset, kPageSize)) {
+    return Error::InvalidArgument;
+  }
+  std::uint64_t length = page_length(size);
+  if (length == 0 || offset > ~std::uint64_t{0} - length) return Error::InvalidArgument;
+  VirtAddr start = MOS_TRY(place(addr, length, placement));
+  Region region{.start = start,
+                .end = start + length,
+                .phys = PhysAddr(0),
+                .protection = protection,
+                .kind = RegionKind::Shared,
+                .cache = CachePolicy::WriteBack,
+                .object = &object,
+                .object_offset = offset,
+                .populated = false};
+  MOS_TRY(reserve_for_mapping(region));
+  remove_range(region.start, region.end);
+  insert_region(region);  // The table takes the mapping reference.
+  return start;
+}
+
 Result<void> AddressSpace::unmap(VirtAddr addr, std::uint64_t size) noexcept {
   MOS_ASSERT(live());
   std::uint64_t length = page_length(size);
@@ -314,8 +336,11 @@ void AddressSpace::reprotect_pages(const Region& region, VirtAddr start, VirtAdd
   for (VirtAddr page = start; page < end; page += kPageSize) {
     std::optional<Translation> t = page_table_.query(page);
     if (!t) continue;
-    // A frame another space still shares stays read-only until its write fault copies it.
-    Sharing sharing = refs_->count(t->frame) == 1 ? Sharing::Exclusive : Sharing::Shared;
+    // A frame another space still shares stays read-only until its write fault copies it;
+    // shared-memory frames are meant to be shared, and take the region's protection.
+    Sharing sharing = region.kind == RegionKind::Shared || refs_->count(t->frame) == 1
+                          ? Sharing::Exclusive
+                          : Sharing::Shared;
     PageFlags flags = flags_for(region, sharing);
     if (t->flags == flags) continue;
     auto done = page_table_.protect(page, kPageSize, flags);
@@ -416,7 +441,8 @@ Result<void> AddressSpace::clone_pages(const Region& region, AddressSpace& child
     return child.page_table_.map_range(region.start, region.phys, region.size(),
                                        flags_for(region, Sharing::Exclusive), PageSize::Size4K);
   }
-  if (!region.populated) return {};
+  // The child faults shared pages in from the object, which hands it the same frames.
+  if (region.kind == RegionKind::Shared || !region.populated) return {};
   for (VirtAddr page = region.start; page < region.end; page += kPageSize) {
     std::optional<Translation> t = page_table_.query(page);
     if (!t) continue;

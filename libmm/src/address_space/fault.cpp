@@ -1,4 +1,4 @@
-// AddressSpace::handle_fault: demand-zero and copy-on-write faults.
+// AddressSpace::handle_fault: demand-zero, shared-memory and copy-on-write faults.
 #include <mm/address_space.hpp>
 
 #include <k/panic.hpp>
@@ -29,8 +29,9 @@ Result<void, FaultError> AddressSpace::handle_fault(VirtAddr addr, FaultAccess a
   VirtAddr page = addr.align_down(kPageSize);
   std::optional<Translation> t = page_table_.query(page);
   if (!t) {
-    MOS_ASSERT(region.kind == RegionKind::Anonymous);  // Physical regions are mapped in full.
-    auto mapped = map_zeroed(region, page);
+    MOS_ASSERT(region.kind != RegionKind::Physical);  // Physical regions are mapped in full.
+    auto mapped = region.kind == RegionKind::Shared ? map_shared_page(region, page)
+                                                    : map_zeroed(region, page);
     if (!mapped) return refuse(mapped.error());
     return {};
   }
@@ -57,6 +58,19 @@ Result<void, FaultReason> AddressSpace::map_zeroed(Region& region, VirtAddr page
     return FaultReason::OutOfMemory;  // No frame for a page table.
   }
   ++resident_pages_;
+  region.populated = true;
+  return {};
+}
+
+Result<void, FaultReason> AddressSpace::map_shared_page(Region& region, VirtAddr page) noexcept {
+  auto frame = region.object->frame(region.object_page_of(page));
+  if (!frame) {
+    return frame.error() == Error::OutOfRange ? FaultReason::BeyondObject
+                                              : FaultReason::OutOfMemory;
+  }
+  if (!page_table_.map(page, *frame, PageSize::Size4K, flags_for(region, Sharing::Exclusive))) {
+    return FaultReason::OutOfMemory;  // No frame for a page table.
+  }
   region.populated = true;
   return {};
 }

@@ -17,6 +17,7 @@ constexpr std::size_t capacity_of(unsigned order) noexcept {
 
 bool RegionTable::mergeable(const Region& a, const Region& b) noexcept {
   if (a.end != b.start || a.kind != b.kind || a.protection != b.protection) return false;
+  if (a.kind == RegionKind::Shared) return false;
   // Anonymous pages hold their frames themselves: two anonymous regions differ in nothing else.
   if (a.kind == RegionKind::Anonymous) return true;
   return a.cache == b.cache && a.phys + a.size() == b.phys;
@@ -105,11 +106,15 @@ void RegionTable::insert(std::size_t index, const Region& region) noexcept {
   memory_move(regions + index + 1, regions + index, (size_ - index) * sizeof(Region));
   regions[index] = region;
   ++size_;
+  if (region.kind == RegionKind::Shared) region.object->acquire_mapping();
 }
 
 void RegionTable::erase(std::size_t first, std::size_t last) noexcept {
   MOS_ASSERT(first <= last && last <= size_);
   Region* regions = data();
+  for (std::size_t i = first; i < last; ++i) {
+    if (regions[i].kind == RegionKind::Shared) regions[i].object->release_mapping();
+  }
   memory_move(regions + first, regions + last, (size_ - last) * sizeof(Region));
   size_ -= last - first;
 }
@@ -118,8 +123,7 @@ void RegionTable::split(std::size_t index, VirtAddr at) noexcept {
   Region& region = (*this)[index];
   MOS_ASSERT(at > region.start && at < region.end && at.is_aligned(kPageSize));
   Region upper = region;
-  upper.start = at;
-  upper.phys = region.phys + (at - region.start);
+  upper.advance_start(at);
   region.end = at;
   insert(index + 1, upper);
 }
@@ -143,12 +147,17 @@ std::size_t RegionTable::merge_around(std::size_t index) noexcept {
 
 Result<void> RegionTable::assign(const RegionTable& other) noexcept {
   MOS_TRY(reserve(other.size_));
+  erase(0, size_);
   if (other.size_ > 0) memory_copy(data(), other.data(), other.size_ * sizeof(Region));
   size_ = other.size_;
+  for (const Region& region : regions()) {
+    if (region.kind == RegionKind::Shared) region.object->acquire_mapping();
+  }
   return {};
 }
 
 void RegionTable::release() noexcept {
+  if (capacity_ > 0) erase(0, size_);
   if (capacity_ > 0) frames_->free_frames(block_, order_);
   capacity_ = 0;
   size_ = 0;
