@@ -14,6 +14,9 @@ name, which says what the table rows are (bench/mm/workloads.hpp):
   heap_ops/ALLOCATOR        TSC ticks per single call: median, p99, p99.9, max (each call's
                             cheapest replay) and the raw max of one replay
   frames/ALLOCATOR/order:N  nanoseconds per call per order
+  ipc/KIND/IMPL/bytes:N     nanoseconds per round trip or per write, per implementation
+                            (Mosaic's channel and pipe, Linux's pipe and message queue) and
+                            message size, and Mosaic's ratio to the Linux pipe
   pick/POLICY/runnable:N    nanoseconds per scheduling decision (pick, charge, requeue) with N
                             runnable threads, and how much it grows from the fewest to the most
                             (about 1x: O(1); a few x over four decades of N: O(log n))
@@ -235,6 +238,42 @@ def pick_table(results):
     return lines
 
 
+IPC_IMPLS = ["channel", "pipe", "linux_pipe", "linux_mqueue"]
+
+
+def ipc_table(results):
+    """Round trips and throughput per implementation and size, as lines."""
+    cells = {}  # (kind, bytes, impl) -> ns per operation (real time)
+    for name, entry in results.items():
+        parts = name.split("/")
+        if len(parts) == 4 and parts[0] == "ipc" and parts[3].startswith("bytes:"):
+            iterations = entry.get("iterations")
+            if iterations:
+                ns = entry.get("real_time", 0) * {"ns": 1, "us": 1e3, "ms": 1e6}.get(
+                    entry.get("time_unit", "ns"), 1)
+                cells[(parts[1], int(parts[3][len("bytes:"):]), parts[2])] = ns
+    if not cells:
+        return []
+    impls = ordered({i for _, _, i in cells}, IPC_IMPLS)
+    lines = ["IPC: ns per round trip (to an echo thread and back) or per write (throughput), "
+             "and Mosaic's ratio to the Linux pipe",
+             "(Linux's two threads pinned to one CPU; real time, since they wait in the kernel)",
+             f"{'operation':<22}" + "".join(f"{i:>20}" for i in impls)]
+    for kind, size in sorted({(k, b) for k, b, _ in cells}):
+        row = f"{kind + ' ' + str(size) + ' B':<22}"
+        base = cells.get((kind, size, "linux_pipe"))
+        for impl in impls:
+            ns = cells.get((kind, size, impl))
+            if ns is None:
+                row += f"{'-':>20}"
+            elif base and not impl.startswith("linux"):
+                row += f"{ns:>12.0f} {ns / base:>6.3f}x"
+            else:
+                row += f"{ns:>20.0f}"
+        lines.append(row)
+    return lines
+
+
 def host_line(documents):
     """One line about the machine the numbers come from."""
     for doc in documents:
@@ -282,7 +321,7 @@ def main():
     results = merge(documents)
 
     sections = [s for s in (heap_table(results), ops_table(results), frames_table(results),
-                            pick_table(results)) if s]
+                            pick_table(results), ipc_table(results)) if s]
     header = host_line(documents)
     if header:
         print(header)

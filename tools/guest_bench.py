@@ -33,6 +33,17 @@ SUITES = {
             "sched.spawn_join": "create a thread and join it once it ended",
         },
     },
+    "ipc": {
+        "images": {"mosaic": "bench-fair"},
+        "linux": os.path.join(ROOT, "bench", "linux", "ipc_ref.c"),
+        "rows": {
+            **{f"ipc.pipe_round_trip_{n}": f"{n} B to an echo thread and back through pipes"
+               for n in (64, 4096, 65536)},
+            **{f"ipc.message_round_trip_{n}":
+               f"{n} B through message queues (Mosaic: channels; Linux: POSIX mqueue)"
+               for n in (64, 4096, 65536)},
+        },
+    },
 }
 
 LINE = re.compile(r"bench: (\S+) (\d+)\s*$")
@@ -104,12 +115,12 @@ def main():
               "instructions than Linux)")
     else:
         print(f"Linux reference: {kernel}")
-    header = f"{'operation':<20}" + "".join(f"{c:>15}" for c in columns)
+    header = f"{'operation':<28}" + "".join(f"{c:>15}" for c in columns)
     if linux is not None:
         header += f"{'linux':>12}"
     print(header)
     for name in suite["rows"]:
-        row = f"{name:<20}"
+        row = f"{name:<28}"
         for column in columns:
             value = columns[column].get(name)
             reference = linux.get(name) if linux else None

@@ -72,7 +72,8 @@ def main():
         os.makedirs(work, exist_ok=True)
         binary = os.path.join(work, "init")
         initramfs = os.path.join(work, "initramfs.cpio")
-        build = subprocess.run(["gcc", "-static", "-O2", "-pthread", "-o", binary, args.program])
+        build = subprocess.run(["gcc", "-static", "-O2", "-pthread", "-o", binary, args.program,
+                                "-lrt"])
         if build.returncode != 0:
             print(f"linux_reference: cannot compile {args.program}", file=sys.stderr)
             return 1

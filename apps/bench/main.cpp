@@ -13,16 +13,21 @@ void report(std::string_view name, std::uint64_t value) noexcept {
   log::info("bench: {} {}", name, value);
 }
 
+void report_sized(std::string_view name, std::uint64_t size, std::uint64_t value) noexcept {
+  log::info("bench: {}_{} {}", name, size, value);
+}
+
 }  // namespace mos::bench
 
 mos::platform::ExitStatus mos::app_main(const BootInfo& boot) noexcept {
   const auto suite = boot.options().option("bench");
   if (!suite) {
-    log::error("bench: say which suite to run with bench=SUITE (suites: sched)");
+    log::error("bench: say which suite to run with bench=SUITE (suites: sched, ipc)");
     return platform::kExitFailure;
   }
   bool ran = false;
   if (*suite == "sched") ran = bench::run_sched();
+  if (*suite == "ipc") ran = bench::run_ipc();
   if (!ran) {
     log::error("bench: suite '{}' is unknown or could not run", *suite);
     return platform::kExitFailure;
