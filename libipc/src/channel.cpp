@@ -47,10 +47,10 @@ Result<void> Channel::send(std::span<const std::byte> message, MessageCapabiliti
   sched::SchedulerGuard guard;
   for (;;) {
     if (via != nullptr && via->cancelled()) return Error::BadFileDescriptor;
-    if (receivers_ == 0) return Error::BrokenPipe;
+    if (readers_ == 0) return Error::BrokenPipe;
     if (count_ < max_messages_) break;
     if (blocking == Blocking::No) return Error::TryAgain;
-    MOS_TRY(waiting_senders_.wait(guard, deadline));
+    MOS_TRY(waiting_writers_.wait(guard, deadline));
   }
   const std::size_t slot = (head_ + count_) % max_messages_;
   memory_copy(payload(slot), message.data(), message.size());
@@ -59,7 +59,7 @@ Result<void> Channel::send(std::span<const std::byte> message, MessageCapabiliti
   slots_[slot].capabilities = static_cast<MessageCapabilities&&>(capabilities);
   capabilities.clear();
   ++count_;
-  waiting_receivers_.wake_all(guard);  // All: one may give up (revoked, buffer too small).
+  waiting_readers_.wake_all(guard);  // All: one may give up (revoked, buffer too small).
   notify_locked(guard);
   return {};
 }
@@ -71,9 +71,9 @@ Result<Received> Channel::receive(std::span<std::byte> buffer, Blocking blocking
   for (;;) {
     if (via != nullptr && via->cancelled()) return Error::BadFileDescriptor;
     if (count_ > 0) break;
-    if (senders_ == 0) return Error::BrokenPipe;
+    if (writers_ == 0) return Error::BrokenPipe;
     if (blocking == Blocking::No) return Error::TryAgain;
-    MOS_TRY(waiting_receivers_.wait(guard, deadline));
+    MOS_TRY(waiting_readers_.wait(guard, deadline));
   }
   Slot& slot = slots_[head_];
   if (slot.bytes > buffer.size()) return Error::MessageTooLong;
@@ -83,34 +83,17 @@ Result<Received> Channel::receive(std::span<std::byte> buffer, Blocking blocking
   slot.capabilities.clear();
   head_ = (head_ + 1) % max_messages_;
   --count_;
-  waiting_senders_.wake_all(guard);
+  waiting_writers_.wake_all(guard);
   notify_locked(guard);
   return received;
-}
-
-void Channel::attach_locked(sched::SchedulerGuard&, Rights rights) noexcept {
-  if (has(rights, Rights::Read)) ++receivers_;
-  if (has(rights, Rights::Write)) ++senders_;
-}
-
-void Channel::detach_locked(sched::SchedulerGuard& guard, Rights rights) noexcept {
-  if (has(rights, Rights::Read) && --receivers_ == 0) waiting_senders_.wake_all(guard);
-  if (has(rights, Rights::Write) && --senders_ == 0) waiting_receivers_.wake_all(guard);
-  notify_locked(guard);
-}
-
-void Channel::interrupt_locked(sched::SchedulerGuard& guard) noexcept {
-  waiting_senders_.wake_all(guard);
-  waiting_receivers_.wake_all(guard);
-  notify_locked(guard);
 }
 
 PollEvents Channel::poll_locked() const noexcept {
   PollEvents events = PollEvents::None;
   if (count_ > 0) events = events | PollEvents::Readable;
-  if (senders_ == 0) events = events | PollEvents::Hangup;
+  if (writers_ == 0) events = events | PollEvents::Hangup;
   if (count_ < max_messages_) events = events | PollEvents::Writable;
-  if (receivers_ == 0) events = events | PollEvents::Error;
+  if (readers_ == 0) events = events | PollEvents::Error;
   return events;
 }
 

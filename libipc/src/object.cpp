@@ -28,6 +28,23 @@ void IpcObject::notify_locked(sched::SchedulerGuard& guard) noexcept {
   }
 }
 
+void TwoEndedObject::attach_locked(sched::SchedulerGuard&, Rights rights) noexcept {
+  if (has(rights, Rights::Read)) ++readers_;
+  if (has(rights, Rights::Write)) ++writers_;
+}
+
+void TwoEndedObject::detach_locked(sched::SchedulerGuard& guard, Rights rights) noexcept {
+  if (has(rights, Rights::Read) && --readers_ == 0) waiting_writers_.wake_all(guard);
+  if (has(rights, Rights::Write) && --writers_ == 0) waiting_readers_.wake_all(guard);
+  notify_locked(guard);
+}
+
+void TwoEndedObject::interrupt_locked(sched::SchedulerGuard& guard) noexcept {
+  waiting_readers_.wake_all(guard);
+  waiting_writers_.wake_all(guard);
+  notify_locked(guard);
+}
+
 Result<std::size_t> poll(std::span<PollItem> items, sched::Deadline deadline) noexcept {
   sched::SchedulerGuard guard;
   sched::WaitQueue queue;

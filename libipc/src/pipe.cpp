@@ -92,23 +92,6 @@ Result<std::size_t> Pipe::write(std::span<const std::byte> data, Blocking blocki
   return written;
 }
 
-void Pipe::attach_locked(sched::SchedulerGuard&, Rights rights) noexcept {
-  if (has(rights, Rights::Read)) ++readers_;
-  if (has(rights, Rights::Write)) ++writers_;
-}
-
-void Pipe::detach_locked(sched::SchedulerGuard& guard, Rights rights) noexcept {
-  if (has(rights, Rights::Read) && --readers_ == 0) waiting_writers_.wake_all(guard);
-  if (has(rights, Rights::Write) && --writers_ == 0) waiting_readers_.wake_all(guard);
-  notify_locked(guard);
-}
-
-void Pipe::interrupt_locked(sched::SchedulerGuard& guard) noexcept {
-  waiting_readers_.wake_all(guard);
-  waiting_writers_.wake_all(guard);
-  notify_locked(guard);
-}
-
 PollEvents Pipe::poll_locked() const noexcept {
   PollEvents events = PollEvents::None;
   if (count_ > 0) events = events | PollEvents::Readable;

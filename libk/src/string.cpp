@@ -17,6 +17,7 @@ bool word_aligned(const void* p) noexcept {
 
 // Word accesses through a may_alias type so that copying bytes of any type is defined.
 using AliasWord [[gnu::may_alias]] = Word;
+using UnalignedWord [[gnu::may_alias, gnu::aligned(1)]] = Word;
 
 }  // namespace
 
@@ -24,16 +25,25 @@ void* memory_copy(void* dest, const void* src, std::size_t n) noexcept {
   auto* d = static_cast<unsigned char*>(dest);
   const auto* s = static_cast<const unsigned char*>(src);
   if (n >= 2 * kWord) {
-    // Align the destination, then copy whole words when the source is aligned the same way.
+    // Align the destination, then copy whole words, eight at a time while there are (a cache
+    // line: fewer loop steps per byte, which matters for the 64 KiB copies of pipes and
+    // channels). The source may stay unaligned: it is read through a 1-aligned word type, which
+    // the compiler reads in one load where the machine allows it and in pieces where not.
     while (!word_aligned(d)) {
       *d++ = *s++;
       --n;
     }
-    if (word_aligned(s)) {
-      for (; n >= kWord; n -= kWord, d += kWord, s += kWord) {
-        *reinterpret_cast<AliasWord*>(d) = *reinterpret_cast<const AliasWord*>(s);
-      }
+    auto* dw = reinterpret_cast<AliasWord*>(d);
+    const auto* sw = reinterpret_cast<const UnalignedWord*>(s);
+    for (; n >= 8 * kWord; n -= 8 * kWord, dw += 8, sw += 8) {
+      const Word w0 = sw[0], w1 = sw[1], w2 = sw[2], w3 = sw[3];
+      const Word w4 = sw[4], w5 = sw[5], w6 = sw[6], w7 = sw[7];
+      dw[0] = w0, dw[1] = w1, dw[2] = w2, dw[3] = w3;
+      dw[4] = w4, dw[5] = w5, dw[6] = w6, dw[7] = w7;
     }
+    for (; n >= kWord; n -= kWord) *dw++ = *sw++;
+    d = reinterpret_cast<unsigned char*>(dw);
+    s = reinterpret_cast<const unsigned char*>(sw);
   }
   while (n-- > 0) *d++ = *s++;
   return dest;

@@ -267,3 +267,117 @@ TEST_CASE("capabilities: objects die with their last capability; revoked ones ho
   REQUIRE(table->close(*h).has_value());  // The last: the semaphore is gone now.
   CHECK(table->size() == 0);
 }
+
+namespace {
+
+// A reference model of capability trees: which capability derives from which, which are
+// revoked, which handles are open. Each handle holds the only reference to its capability, so
+// closing it destroys the capability, and its children move up to its parent.
+struct ModelCapability {
+  HandleTable* table = nullptr;
+  Handle handle = 0;
+  Rights rights = Rights::None;
+  int parent = -1;  // Index into the model, or -1 for a root.
+  bool open = true;
+  bool revoked = false;
+};
+
+struct CapabilityModel {
+  std::vector<ModelCapability> caps;
+
+  bool is_in_subtree(int index, int root) const {
+    for (int i = index; i >= 0; i = caps[static_cast<std::size_t>(i)].parent) {
+      if (i == root) return true;
+    }
+    return false;
+  }
+  void revoke(int root) {
+    for (std::size_t i = 0; i < caps.size(); ++i) {
+      if (caps[i].open && is_in_subtree(static_cast<int>(i), root)) caps[i].revoked = true;
+    }
+  }
+  void close(int index) {
+    const int parent = caps[static_cast<std::size_t>(index)].parent;
+    for (auto& c : caps) {
+      if (c.parent == index) c.parent = parent;
+    }
+    caps[static_cast<std::size_t>(index)].open = false;
+  }
+  std::size_t endpoints(Rights right) const {
+    std::size_t n = 0;
+    for (const auto& c : caps) n += c.open && !c.revoked && has(c.rights, right);
+    return n;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("capabilities: random derivations, grants, closes and revocations match a model") {
+  auto gen = mos::test::make_bitgen(0xcab5);
+  for (int round = 0; round < 20; ++round) {
+    Table a = make_table(256);
+    Table b = make_table(256);
+    auto pipe = make_pipe();
+    CapabilityModel model;
+    auto random_rights = [&] { return static_cast<Rights>(absl::Uniform<unsigned>(gen, 0u, 16u)); };
+    auto random_open = [&]() -> int {
+      std::vector<int> open;
+      for (std::size_t i = 0; i < model.caps.size(); ++i) {
+        if (model.caps[i].open) open.push_back(static_cast<int>(i));
+      }
+      if (open.empty()) return -1;
+      return open[absl::Uniform<std::size_t>(gen, 0u, open.size())];
+    };
+    for (int step = 0; step < 300; ++step) {
+      const int op = absl::Uniform<int>(gen, 0, 10);
+      const int pick = random_open();
+      if (pick < 0 || op == 0) {  // A new root, in either domain.
+        HandleTable* table = absl::Bernoulli(gen, 0.5) ? a.get() : b.get();
+        const Rights rights = random_rights();
+        auto h = table->create_handle(pipe, rights);
+        REQUIRE(h.has_value());
+        model.caps.push_back({table, *h, rights, -1, true, false});
+        continue;
+      }
+      ModelCapability& from = model.caps[static_cast<std::size_t>(pick)];
+      if (op <= 5) {  // Derive: a duplicate in the same domain or a grant to the other one.
+        const Rights rights = random_rights();
+        const bool to_other = absl::Bernoulli(gen, 0.5);
+        HandleTable* target = to_other ? (from.table == a.get() ? b.get() : a.get()) : from.table;
+        auto h = to_other ? from.table->grant(from.handle, rights, *target)
+                          : from.table->duplicate(from.handle, rights);
+        if (from.revoked) {
+          CHECK(h.error() == Error::BadFileDescriptor);
+        } else if ((to_other && !has(from.rights, Rights::Grant)) ||
+                   !is_subset(rights, from.rights)) {
+          CHECK(h.error() == Error::NotPermitted);
+        } else {
+          REQUIRE(h.has_value());
+          model.caps.push_back({target, *h, rights, pick, true, false});
+        }
+      } else if (op <= 7) {
+        REQUIRE(from.table->close(from.handle).has_value());
+        model.close(pick);
+      } else if (from.revoked) {  // A revoked handle names nothing left to revoke.
+        CHECK(from.table->revoke(from.handle).error() == Error::BadFileDescriptor);
+      } else {
+        REQUIRE(from.table->revoke(from.handle).has_value());
+        model.revoke(pick);
+      }
+      // Every open handle works exactly as the model says, with exactly its rights.
+      for (const auto& c : model.caps) {
+        if (!c.open) {
+          CHECK(c.table->get(c.handle).error() == Error::BadFileDescriptor);
+        } else if (c.revoked) {
+          CHECK(c.table->get(c.handle).error() == Error::BadFileDescriptor);
+        } else {
+          auto got = c.table->get(c.handle, c.rights);
+          REQUIRE(got.has_value());
+          CHECK((*got)->rights() == c.rights);
+        }
+      }
+      CHECK(pipe->readers() == model.endpoints(Rights::Read));
+      CHECK(pipe->writers() == model.endpoints(Rights::Write));
+    }
+  }
+}

@@ -16,8 +16,8 @@ int sign(int v) { return (v > 0) - (v < 0); }
 TEST_CASE("memory_copy and memory_set match libc at every alignment and length") {
   for (std::size_t src_off = 0; src_off < 9; ++src_off) {
     for (std::size_t dst_off = 0; dst_off < 9; ++dst_off) {
-      for (std::size_t n : {0u, 1u, 7u, 8u, 15u, 16u, 17u, 63u, 100u}) {
-        std::vector<unsigned char> src(128), ours(128, 0xee), theirs(128, 0xee);
+      for (std::size_t n : {0u, 1u, 7u, 8u, 15u, 16u, 17u, 63u, 64u, 65u, 100u, 127u, 200u}) {
+        std::vector<unsigned char> src(256), ours(256, 0xee), theirs(256, 0xee);
         for (std::size_t i = 0; i < src.size(); ++i) src[i] = static_cast<unsigned char>(i * 7);
         mos::memory_copy(ours.data() + dst_off, src.data() + src_off, n);
         std::memcpy(theirs.data() + dst_off, src.data() + src_off, n);

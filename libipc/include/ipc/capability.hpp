@@ -106,7 +106,8 @@ class HandleTable {
   /// Removes `handle` from the table (its capability lives on where else it is referenced).
   Result<void> close(Handle handle) noexcept;
   /// Revokes the capability behind `handle` and everything derived from it; the handle stays
-  /// in the table, useless, until closed.
+  /// in the table, useless, until closed. Error::BadFileDescriptor for a handle that is
+  /// already revoked (or not open).
   Result<void> revoke(Handle handle) noexcept;
   /// Handles in use.
   std::size_t size() const noexcept;

@@ -43,7 +43,7 @@ struct Received {
 };
 
 /// See the file comment.
-class Channel final : public IpcObject {
+class Channel final : public TwoEndedObject {
  public:
   static constexpr ObjectType kType = ObjectType::Channel;
   /// The largest message a channel may be made for.
@@ -76,12 +76,7 @@ class Channel final : public IpcObject {
   std::size_t max_messages() const noexcept { return max_messages_; }
   /// Messages queued now.
   std::size_t queued() const noexcept { return count_; }
-  std::uint32_t senders() const noexcept { return senders_; }
-  std::uint32_t receivers() const noexcept { return receivers_; }
 
-  void attach_locked(sched::SchedulerGuard& guard, Rights rights) noexcept override;
-  void detach_locked(sched::SchedulerGuard& guard, Rights rights) noexcept override;
-  void interrupt_locked(sched::SchedulerGuard& guard) noexcept override;
   PollEvents poll_locked() const noexcept override;
 
  private:
@@ -101,10 +96,6 @@ class Channel final : public IpcObject {
   std::size_t max_bytes_;
   std::size_t head_ = 0;
   std::size_t count_ = 0;
-  std::uint32_t senders_ = 0;
-  std::uint32_t receivers_ = 0;
-  sched::WaitQueue waiting_senders_;
-  sched::WaitQueue waiting_receivers_;
 };
 
 }  // namespace mos::ipc

@@ -94,6 +94,29 @@ class IpcObject : public RefCounted {
   IntrusiveList<PollObserver, &PollObserver::node> observers_;
 };
 
+/// The base of objects with a reading end and a writing end (pipes, channels): counts the
+/// endpoints attached with Read and with Write, and holds the threads waiting to read and to
+/// write. The last reader going wakes the waiting writers (to fail), the last writer going the
+/// waiting readers (to see the end); a revocation wakes both.
+class TwoEndedObject : public IpcObject {
+ public:
+  /// Endpoints attached with Read, and with Write.
+  std::uint32_t readers() const noexcept { return readers_; }
+  std::uint32_t writers() const noexcept { return writers_; }
+
+  void attach_locked(sched::SchedulerGuard& guard, Rights rights) noexcept override;
+  void detach_locked(sched::SchedulerGuard& guard, Rights rights) noexcept override;
+  void interrupt_locked(sched::SchedulerGuard& guard) noexcept override;
+
+ protected:
+  TwoEndedObject() noexcept = default;
+
+  std::uint32_t readers_ = 0;
+  std::uint32_t writers_ = 0;
+  sched::WaitQueue waiting_readers_;
+  sched::WaitQueue waiting_writers_;
+};
+
 /// One endpoint for the life of a scope: attaches `rights` to the object, detaches when it goes.
 /// For kernel code that uses an object directly, without capabilities.
 class Endpoint {

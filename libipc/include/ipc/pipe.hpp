@@ -32,7 +32,7 @@ inline constexpr std::size_t kPipeBuf = 4096;
 inline constexpr std::size_t kDefaultPipeCapacity = 64 * 1024;
 
 /// See the file comment.
-class Pipe final : public IpcObject {
+class Pipe final : public TwoEndedObject {
  public:
   /// A pipe of `capacity` bytes (at least 1, at most 16 MiB), with no endpoints yet.
   /// Error::InvalidArgument for a capacity out of range, Error::NoMemory.
@@ -55,12 +55,7 @@ class Pipe final : public IpcObject {
   /// Bytes waiting to be read.
   std::size_t available() const noexcept { return count_; }
   std::size_t capacity() const noexcept { return capacity_; }
-  std::uint32_t readers() const noexcept { return readers_; }
-  std::uint32_t writers() const noexcept { return writers_; }
 
-  void attach_locked(sched::SchedulerGuard& guard, Rights rights) noexcept override;
-  void detach_locked(sched::SchedulerGuard& guard, Rights rights) noexcept override;
-  void interrupt_locked(sched::SchedulerGuard& guard) noexcept override;
   PollEvents poll_locked() const noexcept override;
 
  private:
@@ -75,10 +70,6 @@ class Pipe final : public IpcObject {
   std::size_t capacity_;
   std::size_t head_ = 0;  // Where the oldest byte is.
   std::size_t count_ = 0;
-  std::uint32_t readers_ = 0;
-  std::uint32_t writers_ = 0;
-  sched::WaitQueue waiting_readers_;
-  sched::WaitQueue waiting_writers_;
 };
 
 }  // namespace mos::ipc
