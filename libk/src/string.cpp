@@ -17,7 +17,11 @@ bool word_aligned(const void* p) noexcept {
 
 // Word accesses through a may_alias type so that copying bytes of any type is defined.
 using AliasWord [[gnu::may_alias]] = Word;
-using UnalignedWord [[gnu::may_alias, gnu::aligned(1)]] = Word;
+// A word at any address: a packed struct's member may be unaligned, and the compiler reads it
+// with one load where the machine allows.
+struct [[gnu::packed, gnu::may_alias]] UnalignedWord {
+  Word value;
+};
 
 }  // namespace
 
@@ -36,12 +40,12 @@ void* memory_copy(void* dest, const void* src, std::size_t n) noexcept {
     auto* dw = reinterpret_cast<AliasWord*>(d);
     const auto* sw = reinterpret_cast<const UnalignedWord*>(s);
     for (; n >= 8 * kWord; n -= 8 * kWord, dw += 8, sw += 8) {
-      const Word w0 = sw[0], w1 = sw[1], w2 = sw[2], w3 = sw[3];
-      const Word w4 = sw[4], w5 = sw[5], w6 = sw[6], w7 = sw[7];
+      const Word w0 = sw[0].value, w1 = sw[1].value, w2 = sw[2].value, w3 = sw[3].value;
+      const Word w4 = sw[4].value, w5 = sw[5].value, w6 = sw[6].value, w7 = sw[7].value;
       dw[0] = w0, dw[1] = w1, dw[2] = w2, dw[3] = w3;
       dw[4] = w4, dw[5] = w5, dw[6] = w6, dw[7] = w7;
     }
-    for (; n >= kWord; n -= kWord) *dw++ = *sw++;
+    for (; n >= kWord; n -= kWord) *dw++ = (sw++)->value;
     d = reinterpret_cast<unsigned char*>(dw);
     s = reinterpret_cast<const unsigned char*>(sw);
   }

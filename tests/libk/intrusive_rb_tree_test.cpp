@@ -139,6 +139,23 @@ TEST_CASE("rb tree: random inserts and erases match an ordered reference model")
       CHECK(tree.first()->key == model.begin()->first);
       CHECK(tree.first()->seq == model.begin()->second);
     }
+    {  // Keyed search: the first element with a key >= k, the first of its ties.
+      const std::uint64_t k = absl::Uniform<std::uint64_t>(gen, 0, 301);
+      auto compare = [](std::uint64_t key, const Item& item) {
+        return key < item.key ? -1 : key > item.key ? 1 : 0;
+      };
+      const Item* found = tree.lower_bound(k, compare);
+      auto expected = model.lower_bound({k, 0});
+      if (expected == model.end()) {
+        CHECK(found == nullptr);
+      } else {
+        REQUIRE(found != nullptr);
+        CHECK(std::pair(found->key, found->seq) == *expected);
+      }
+      const Item* exact = tree.find(k, compare);
+      CHECK((exact != nullptr) == (expected != model.end() && expected->first == k));
+      if (exact != nullptr) CHECK(exact == found);
+    }
     if (step % 97 == 0) {
       REQUIRE(tree.validate());
       CHECK(contents(tree) == std::vector(model.begin(), model.end()));

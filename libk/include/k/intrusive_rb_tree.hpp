@@ -145,6 +145,30 @@ class IntrusiveRbTree {
     return n != nullptr ? &owner_of(*n) : nullptr;
   }
 
+  /// The first element not ordered before `key`, or nullptr. `compare(key, element)` is a
+  /// three-way comparison of the key with an element (negative: the key goes before it), in the
+  /// tree's order: this is how a tree of named things is searched by a name. O(log n).
+  template <class Key, class Compare>
+  T* lower_bound(const Key& key, Compare compare) noexcept {
+    RbNode* n = root_;
+    RbNode* found = nullptr;
+    while (n != nullptr) {
+      if (compare(key, owner_of(*n)) <= 0) {
+        found = n;
+        n = n->left_;
+      } else {
+        n = n->right_;
+      }
+    }
+    return found != nullptr ? &owner_of(*found) : nullptr;
+  }
+  /// The first element equal to `key` (see lower_bound), or nullptr. O(log n).
+  template <class Key, class Compare>
+  T* find(const Key& key, Compare compare) noexcept {
+    T* candidate = lower_bound(key, compare);
+    return candidate != nullptr && compare(key, *candidate) == 0 ? candidate : nullptr;
+  }
+
   /// Unlinks every element. O(n).
   void clear() noexcept {
     while (pop_first() != nullptr) {
