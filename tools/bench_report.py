@@ -20,6 +20,10 @@ name, which says what the table rows are (bench/mm/workloads.hpp):
   pick/POLICY/runnable:N    nanoseconds per scheduling decision (pick, charge, requeue) with N
                             runnable threads, and how much it grows from the fewest to the most
                             (about 1x: O(1); a few x over four decades of N: O(log n))
+  vfs/OP/IMPL[/depth:N]     nanoseconds per operation (open+fstat+close, create+close+unlink,
+                            stat of a path N directories deep, 4 KiB pread or pwrite; CPU time)
+                            through Mosaic's VFS and through Linux system calls, and Mosaic's
+                            ratio to Linux; the header names the directory the Linux rows used
 
 The target is reported, never enforced: timings on a shared host vary too much for a pass/fail
 threshold. Exit status: 0, or 1 when an executable failed or no results were found.
@@ -274,6 +278,68 @@ def ipc_table(results):
     return lines
 
 
+VFS_OPERATIONS = ["open_fstat_close", "create_unlink", "lookup", "read_4k", "write_4k"]
+VFS_IMPLS = ["mosaic", "linux"]
+
+
+def entry_ns(entry, key):
+    """An entry's `key` time (cpu_time or real_time) in nanoseconds."""
+    scale = {"ns": 1, "us": 1e3, "ms": 1e6, "s": 1e9}.get(entry.get("time_unit", "ns"), 1)
+    return entry.get(key, 0) * scale
+
+
+def vfs_table(results, documents):
+    """Mosaic's VFS next to Linux system calls, per operation (and lookup depth), as lines."""
+    cells = {}  # ((operation, depth), impl) -> ns per operation (CPU time)
+    rates = {}  # (operation, impl) -> bytes per second
+    for name, entry in results.items():
+        parts = name.split("/")
+        if parts[0] != "vfs" or len(parts) not in (3, 4) or not entry.get("iterations"):
+            continue
+        depth = 0
+        if len(parts) == 4:
+            if not parts[3].startswith("depth:"):
+                continue
+            depth = int(parts[3][len("depth:"):])
+        cells[((parts[1], depth), parts[2])] = entry_ns(entry, "cpu_time")
+        if entry.get("bytes_per_second"):
+            rates[(parts[1], parts[2])] = entry["bytes_per_second"]
+    if not cells:
+        return []
+    where = None
+    for doc in documents:
+        where = where or doc.get("context", {}).get("vfs_linux_directory")
+    impls = ordered({i for _, i in cells}, VFS_IMPLS)
+    lines = ["VFS: ns per operation through Mosaic's VFS over its tmpfs and through Linux system "
+             "calls, and Mosaic's ratio to Linux",
+             "(CPU time, the kernel's part included; below 1.00x: Mosaic faster; Linux rows on "
+             f"{where or 'an unnamed directory'})",
+             f"{'operation':<22}" + "".join(f"{i:>12}" for i in impls) + f"{'ratio':>10}"]
+
+    def order(key):
+        operation, depth = key
+        known = operation in VFS_OPERATIONS
+        return (VFS_OPERATIONS.index(operation) if known else len(VFS_OPERATIONS), operation, depth)
+
+    for operation, depth in sorted({k for k, _ in cells}, key=order):
+        label = f"{operation} depth {depth}" if depth else operation
+        row = f"{label:<22}"
+        for impl in impls:
+            ns = cells.get(((operation, depth), impl))
+            row += f"{ns:>12.0f}" if ns is not None else f"{'-':>12}"
+        mosaic, linux = (cells.get(((operation, depth), i)) for i in ("mosaic", "linux"))
+        row += f"{mosaic / linux:>9.3f}x" if mosaic and linux else f"{'-':>10}"
+        lines.append(row)
+    throughput = []
+    for operation in ordered({o for o, _ in rates}, VFS_OPERATIONS):
+        shown = ", ".join(f"{i} {rates[(operation, i)] / 2**30:.1f}"
+                          for i in impls if (operation, i) in rates)
+        throughput.append(f"{operation} {shown}")
+    if throughput:
+        lines.append("4 KiB throughput in GiB/s: " + "; ".join(throughput))
+    return lines
+
+
 def host_line(documents):
     """One line about the machine the numbers come from."""
     for doc in documents:
@@ -321,7 +387,8 @@ def main():
     results = merge(documents)
 
     sections = [s for s in (heap_table(results), ops_table(results), frames_table(results),
-                            pick_table(results), ipc_table(results)) if s]
+                            pick_table(results), ipc_table(results),
+                            vfs_table(results, documents)) if s]
     header = host_line(documents)
     if header:
         print(header)

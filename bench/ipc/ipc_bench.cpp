@@ -13,7 +13,7 @@
 
 #include <k/log.hpp>
 
-#include "host_stacks.hpp"
+#include "scheduler_main.hpp"
 
 #include <benchmark/benchmark.h>
 #include <fcntl.h>
@@ -263,17 +263,8 @@ void register_all() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  static mos::sched::testing::HostStacks stacks;
-  static mos::sched::Scheduler scheduler;
-  mos::log::set_level(mos::log::Level::Warn);  // stdout carries the JSON report.
-  if (!scheduler.init(stacks)) {
-    std::fprintf(stderr, "ipc_bench: cannot start the scheduler\n");
-    return 1;
-  }
-  register_all();
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  return 0;
+  return mos::bench::run_on_scheduler("ipc_bench", argc, argv, register_all, [] {
+    benchmark::RunSpecifiedBenchmarks();
+    return 0;
+  });
 }

@@ -11,6 +11,9 @@
 
 #include <doctest/doctest.h>
 
+#include <signal.h>
+#include <sys/time.h>
+
 #include <cstdio>
 
 mos::sched::testing::HostStacks& mos::sched::test::stacks() {
@@ -25,5 +28,14 @@ int main(int argc, char** argv) {
     return 1;
   }
   doctest::Context context(argc, argv);
-  return context.run();
+  const int result = context.run();
+  // No tick after this: the exit handlers (the leak checker among them) run with the scheduler's
+  // threads gone, and a preemption then would switch into freed state.
+  const itimerval off{};
+  setitimer(ITIMER_REAL, &off, nullptr);
+  sigset_t alarm;
+  sigemptyset(&alarm);
+  sigaddset(&alarm, SIGALRM);
+  sigprocmask(SIG_BLOCK, &alarm, nullptr);
+  return result;
 }

@@ -5,6 +5,8 @@
 
 #include <x86_64/boot_protocols.hpp>
 
+#include "exact_buffer.hpp"
+
 #include <doctest/doctest.h>
 
 #include <cstddef>
@@ -95,20 +97,6 @@ inline ByteVector make_rsdp(std::uint8_t revision, std::uint32_t rsdt, std::uint
   return b;
 }
 
-/// A copy of some bytes in a heap block of exactly their size: a read past the end is a heap
-/// overflow that AddressSanitizer reports (a std::vector's spare capacity would hide it).
-class ExactBuffer {
- public:
-  explicit ExactBuffer(std::span<const std::byte> bytes)
-      : data_(std::make_unique<std::byte[]>(bytes.size())), size_(bytes.size()) {
-    if (size_ > 0) std::memcpy(data_.get(), bytes.data(), size_);
-  }
-  std::span<const std::byte> span() const { return {data_.get(), size_}; }
-
- private:
-  std::unique_ptr<std::byte[]> data_;
-  std::size_t size_;
-};
 
 /// The printed form of an error. No doctest assertion inside: it runs lazily within INFO.
 inline std::string describe(const x86_64::BootInfoError& e) {
