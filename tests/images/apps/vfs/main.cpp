@@ -4,6 +4,7 @@
 // renames and truncates in the tmpfs, and uses devfs's devices.
 #include <vfs/devfs.hpp>
 #include <vfs/initramfs.hpp>
+#include <vfs/procfs.hpp>
 #include <vfs/tmpfs.hpp>
 #include <vfs/vfs.hpp>
 
@@ -146,6 +147,30 @@ void exercise(vfs::Vfs& v) {
   check(console && (*console)->write(std::as_bytes(std::span(kHello))).value_or(0) == kHello.size(),
         "write /dev/console");
   info("vfs: devfs ok");
+
+  // procfs with the kernel's figures (no processes here: libposix brings them).
+  static vfs::KernelSystemInformation system("Mosaic version 0.1 (vfs image test)");
+  auto proc = vfs::ProcFs::create(v, system, nullptr);
+  check(proc && v.make_directory(root, "/proc", 0555).has_value() &&
+            v.mount(root, *proc, "/proc", 0, "proc").has_value(),
+        "mount procfs");
+  for (const char* name : {"/proc/version", "/proc/uptime", "/proc/mounts"}) {
+    char text[512];
+    n = read_all(v, root, name, text);
+    check(n > 0, "read a procfs file");
+    std::string_view rest(text, n);
+    while (!rest.empty()) {  // One log line per line of the file.
+      const std::size_t end = rest.find('\n');
+      info("vfs: {}: {}", name, rest.substr(0, end));
+      rest.remove_prefix(end == std::string_view::npos ? rest.size() : end + 1);
+    }
+  }
+  char meminfo[2048];
+  n = read_all(v, root, "/proc/meminfo", meminfo);
+  const std::string_view first_lines(meminfo, n < 84 ? n : 84);
+  info("vfs: /proc/meminfo starts {}", first_lines.substr(0, first_lines.find("MemAvailable")));
+  check(std::string_view(meminfo, n).starts_with("MemTotal:"), "/proc/meminfo");
+  info("vfs: procfs ok");
 }
 
 }  // namespace
