@@ -140,12 +140,13 @@ class Vfs {
   /// files, working directories, mounts on it), Error::InvalidArgument if `target` is not the
   /// root of a mount, Error::NotPermitted unless root.
   Result<void> unmount(const Context& context, std::string_view target) noexcept;
-  /// Calls `visit(const Mount&)` for every mount in mount order (for /proc/mounts), under the
-  /// namespace lock: `visit` must not call back into the Vfs, but may use name_of_locked.
+  /// Calls `visit(Mount&)` for every mount in mount order (for /proc/mounts), under the
+  /// namespace lock: `visit` must not call back into the Vfs, but may use name_of_locked and
+  /// make Paths of the mounts.
   template <class F>
   void for_each_mount(F visit) noexcept {
     sched::MutexGuard guard(lock_);
-    for (Mount& mount : mounts_) visit(static_cast<const Mount&>(mount));
+    for (Mount& mount : mounts_) visit(mount);
   }
   /// name_of for use inside for_each_mount (the lock is held).
   Result<std::size_t> name_of_locked(const Path& root, const Path& path,

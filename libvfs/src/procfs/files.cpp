@@ -106,11 +106,11 @@ Result<void> ProcNode::render_mounts(OutputSink& sink) noexcept {
   Vfs& vfs = fs().vfs();
   // read() runs with only this vnode's contents lock held, so taking the namespace lock here is
   // in order (lookups never wait for a contents lock while holding it).
-  vfs.for_each_mount([&](const Mount& mount) {
+  vfs.for_each_mount([&](Mount& mount) {
     if (!is_within(root, mount)) return;
     // The mount's own root, named through the mounts below it. The Path only borrows the mount
-    // (it is in the table while the lock is held); RefPtr needs it non-const.
-    const Path at(RefPtr<Mount>(const_cast<Mount*>(&mount)), RefPtr<Dentry>(&mount.root()));
+    // (it is in the table while the lock is held).
+    const Path at(RefPtr<Mount>(&mount), RefPtr<Dentry>(&mount.root()));
     // An empty root (no reader process) names from the namespace's root: name_of_locked goes up
     // to the root mount when it never meets `root`.
     auto length = vfs.name_of_locked(root, at, name.span());
