@@ -8,6 +8,7 @@
 #include <k/panic.hpp>
 #include <k/platform/context.hpp>
 #include <k/platform/cpu_local.hpp>
+#include <k/platform/device_interrupts.hpp>
 #include <k/platform/fault.hpp>
 #include <k/platform/interrupts.hpp>
 #include <k/platform/timer.hpp>
@@ -62,6 +63,7 @@ Result<void> Scheduler::init(StackSource& stacks) noexcept {
   cpu_.current = boot_;
   MOS_TRY(platform::timer_init());
   platform::timer_set_handler(&timer_interrupt);
+  platform::set_interrupt_exit_hook(&device_interrupt_exit);
   platform::set_fatal_fault_handler(&fatal_fault);
   cpu_.since_ns = platform::monotonic_ns();
   platform::cpu_local_set(&cpu_);
@@ -137,6 +139,15 @@ void Scheduler::program_timer(std::uint64_t now) noexcept {
 }
 
 void Scheduler::timer_interrupt() noexcept { on_this_cpu().on_timer(); }
+
+void Scheduler::device_interrupt_exit() noexcept {
+  // A device's handler woke a thread that should preempt the running one: switch now rather
+  // than at the next timer interrupt.
+  Scheduler& self = on_this_cpu();
+  const platform::InterruptState state = self.lock_.lock();
+  if (self.cpu_.need_resched) self.reschedule(Enqueue::Preempted);
+  self.lock_.unlock(state);
+}
 
 void Scheduler::on_timer() noexcept {
   const platform::InterruptState state = lock_.lock();

@@ -38,11 +38,18 @@
 // operations, the order of checks in open and rename, long symlink expansions, FIFO offsets,
 // setuid and setgid after writes) are generated like any other, and pinned by scripts too.
 //
+// The ext2 sequences run the same operations with an ext2 volume (made by mke2fs, its lost+found
+// removed) mounted on Mosaic's scratch directory; directory sizes and offsets are then not
+// compared, as for a host directory that is not on tmpfs.
+//
 // A failure names the sequence (its salt; MOS_TEST_SEED replays the run), the step, every
 // operation so far with Linux's result, and Linux's tree after the step.
 #include "differential_model.hpp"
 #include "random.hpp"
 #include "vfs_test_support.hpp"
+
+#include <vfs/block_device.hpp>
+#include <vfs/ext2.hpp>
 
 #include <doctest/doctest.h>
 
@@ -61,6 +68,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <utility>
@@ -668,7 +676,27 @@ struct Setup {
   Identity self;
   std::vector<std::uint32_t> groups;  // The process's supplementary groups.
   Shape shape;
+  bool ext2 = false;  // Mosaic's scratch directory is the root of an ext2 volume.
+  // Whether directory sizes can be compared (both sides are tmpfs).
+  bool directory_sizes() const { return scratch.tmpfs() && !ext2; }
 };
+
+// A fresh ext2 image made by mke2fs: its bytes.
+std::vector<std::byte> make_ext2_image() {
+  char name[] = "/tmp/mosaic-differential-ext2-XXXXXX";
+  const int fd = ::mkstemp(name);
+  REQUIRE(fd >= 0);
+  ::close(fd);
+  const std::string command = std::string("/usr/sbin/mke2fs -q -F -t ext2 -b 1024 -N 4096 ") +
+                              name + " 32768k >/dev/null 2>&1";
+  REQUIRE_MESSAGE(std::system(command.c_str()) == 0, "mke2fs failed (is e2fsprogs installed?)");
+  std::ifstream in(name, std::ios::binary);
+  std::string raw((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  ::unlink(name);
+  REQUIRE(raw.size() == 32768u * 1024);
+  const auto* bytes = reinterpret_cast<const std::byte*>(raw.data());
+  return std::vector<std::byte>(bytes, bytes + raw.size());
+}
 
 // Operation shapes whose result depends on the host's file system when it is not a tmpfs.
 // nullptr for every other operation.
@@ -682,11 +710,12 @@ const char* file_system_difference(const Operation& op, const HostWorld& host, c
 std::string header(std::uint64_t salt, Mode umask, const Setup& setup) {
   char text[200];
   std::snprintf(text, sizeof text,
-                "sequence salt %llu (MOS_TEST_SEED=%#llx), umask %s, %s, host dir %s%s",
+                "sequence salt %llu (MOS_TEST_SEED=%#llx), umask %s, %s, host dir %s%s%s",
                 static_cast<unsigned long long>(salt),
                 static_cast<unsigned long long>(mos::test::test_seed()), octal(umask).c_str(),
                 setup.shape.mixed ? "an unprivileged user and root" : "this process's user",
-                setup.scratch.path().c_str(), setup.scratch.tmpfs() ? " (tmpfs)" : "");
+                setup.scratch.path().c_str(), setup.scratch.tmpfs() ? " (tmpfs)" : "",
+                setup.ext2 ? ", Mosaic on ext2" : "");
   return text;
 }
 
@@ -707,6 +736,14 @@ class Sequence {
     ::umask(umask);
 
     REQUIRE(ns_.vfs->make_directory(ns_.root, "/scratch", 0700).has_value());
+    if (setup.ext2) {
+      image_ = make_ext2_image();
+      auto fs = mount_ext2(MemoryBlockDevice::wrap(image_).value());
+      REQUIRE(fs.has_value());
+      REQUIRE(ns_.vfs->mount(ns_.root, *fs, "/scratch").has_value());
+      REQUIRE(ns_.vfs->remove_directory(ns_.root, "/scratch/lost+found").has_value());
+      REQUIRE(ns_.vfs->change_mode(ns_.root, "/scratch", 0700).has_value());
+    }
     REQUIRE(ns_.vfs->change_owner(ns_.root, "/scratch", owner.uid, owner.gid).has_value());
     auto context_for = [&](Identity who) {
       Context context = ns_.vfs->context(Credentials{who.uid, who.gid, setup.groups});
@@ -734,7 +771,7 @@ class Sequence {
     ++steps_;
     Outcome linux_result = host_->apply(op);
     Outcome mosaic_result = mosaic_->apply(op);
-    if (!setup_.scratch.tmpfs()) {
+    if (!setup_.directory_sizes()) {
       forget_directory_sizes(linux_result);
       forget_directory_sizes(mosaic_result);
     }
@@ -752,7 +789,7 @@ class Sequence {
   bool compare_trees() {
     Snapshot linux_tree = host_->snapshot();
     Snapshot mosaic_tree = mosaic_->snapshot();
-    if (!setup_.scratch.tmpfs()) {
+    if (!setup_.directory_sizes()) {
       forget_directory_sizes(linux_tree);
       forget_directory_sizes(mosaic_tree);
     }
@@ -767,6 +804,7 @@ class Sequence {
   std::string name_;
   std::string title_;
   int directory_ = -1;
+  std::vector<std::byte> image_;  // The ext2 volume's disk (ext2 sequences); outlives ns_.
   Namespace ns_;
   std::optional<HostWorld> host_;
   std::optional<MosaicWorld> mosaic_;
@@ -1013,6 +1051,22 @@ TEST_CASE("differential: random operations by an unprivileged user and root matc
   const Setup setup = make_setup(scratch, true);
   static constexpr Mode kUmasks[] = {022, 002, 077, 0};
   for (int i = 0; i < kSequences; ++i) run_random_sequence(setup, 2000 + i, kUmasks[i % 4]);
+}
+
+TEST_CASE("differential: random operations on an ext2 volume match Linux") {
+  HostProcessState process;
+  HostScratch scratch;
+  Setup setup = make_setup(scratch, false);
+  setup.ext2 = true;
+  setup.shape.tmpfs = false;  // Directory offsets are ext2's.
+  static constexpr Mode kUmasks[] = {022, 077, 002, 0};
+  for (int i = 0; i < kSequences / 2; ++i) run_random_sequence(setup, 3000 + i, kUmasks[i % 4]);
+  if (::geteuid() == 0) {
+    Setup mixed = make_setup(scratch, true);
+    mixed.ext2 = true;
+    mixed.shape.tmpfs = false;
+    for (int i = 0; i < kSequences / 2; ++i) run_random_sequence(mixed, 4000 + i, kUmasks[i % 4]);
+  }
 }
 
 TEST_CASE("differential: scripted shapes match Linux") {

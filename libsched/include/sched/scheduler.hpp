@@ -120,6 +120,7 @@ class Scheduler {
   static void thread_start(void* thread) noexcept;
   [[noreturn]] static void idle_main(void* scheduler) noexcept;
   static void timer_interrupt() noexcept;
+  static void device_interrupt_exit() noexcept;
   static void fatal_fault() noexcept;
 
   SpinLock lock_;

@@ -18,6 +18,8 @@
 
 namespace mos::vfs {
 
+class BlockDevice;
+
 /// A device's file operations. `flags` are the open file's flags (O_NONBLOCK says whether an
 /// operation may wait). The defaults refuse: Error::InvalidArgument for read and write,
 /// Error::NotTerminal for control (ENOTTY, as for an ioctl a device does not know).
@@ -42,6 +44,8 @@ class Device : public RefCounted {
                                     Whence whence) noexcept;
   /// Whether reads and writes advance the open file's offset (a disk: yes; a terminal: no).
   virtual bool advances_offset() const noexcept { return false; }
+  /// The disk behind a block-device file (what `mount /dev/vda` mounts); nullptr for others.
+  virtual BlockDevice* block_device() noexcept { return nullptr; }
 };
 
 /// The devices registered by type and number. Synchronised.

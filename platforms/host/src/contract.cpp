@@ -91,6 +91,7 @@ void tlb_invalidate_all() noexcept { HostTlb::invalidate_all(); }
 void cpu_relax() noexcept { HostCpu::relax(); }
 void console_write(std::string_view text) noexcept { HostConsole::write(text); }
 std::size_t console_read(std::span<char> buffer) noexcept { return HostConsole::read(buffer); }
+void console_announce_input() noexcept {}  // stdin is always ready.
 void shutdown(ExitStatus status) noexcept { HostMachine::shutdown(status); }
 void stop_after_panic() noexcept { HostMachine::stop_after_panic(); }
 std::uint64_t cycle_counter() noexcept { return HostCycleCounter::read(); }

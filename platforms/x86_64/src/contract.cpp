@@ -64,12 +64,15 @@ struct X86Cpu {
 static_assert(CpuHints<X86Cpu>);
 
 struct SerialConsole {
-  static void write(std::string_view text) noexcept { g_uart.write(text); }
-  static std::size_t read(std::span<char> buffer) noexcept {
-    if (buffer.empty()) return 0;
+  static void announce_input() noexcept {
     if (!g_console_ready_sent.exchange(true)) {
       PortIoSpace{}.write8(kDebugConsolePort, kConsoleReadyByte);
     }
+  }
+  static void write(std::string_view text) noexcept { g_uart.write(text); }
+  static std::size_t read(std::span<char> buffer) noexcept {
+    if (buffer.empty()) return 0;
+    announce_input();
     // Polling: the interrupt-driven UART driver arrives with libdrv.
     for (;;) {
       std::size_t n = g_uart.read_available(buffer);
@@ -121,9 +124,27 @@ bool interrupts_enabled() noexcept { return X86Interrupts::enabled(); }
 void cpu_relax() noexcept { X86Cpu::relax(); }
 void console_write(std::string_view text) noexcept { SerialConsole::write(text); }
 std::size_t console_read(std::span<char> buffer) noexcept { return SerialConsole::read(buffer); }
+void console_announce_input() noexcept { SerialConsole::announce_input(); }
 void shutdown(ExitStatus status) noexcept { X86Machine::shutdown(status); }
 void stop_after_panic() noexcept { X86Machine::stop_after_panic(); }
 std::uint64_t cycle_counter() noexcept { return Tsc::read(); }
+
+std::uint8_t port_read8(std::uint16_t port) noexcept { return x86_64::PortIoSpace{}.read8(port); }
+std::uint16_t port_read16(std::uint16_t port) noexcept {
+  return x86_64::PortIoSpace{}.read16(port);
+}
+std::uint32_t port_read32(std::uint16_t port) noexcept {
+  return x86_64::PortIoSpace{}.read32(port);
+}
+void port_write8(std::uint16_t port, std::uint8_t value) noexcept {
+  x86_64::PortIoSpace{}.write8(port, value);
+}
+void port_write16(std::uint16_t port, std::uint16_t value) noexcept {
+  x86_64::PortIoSpace{}.write16(port, value);
+}
+void port_write32(std::uint16_t port, std::uint32_t value) noexcept {
+  x86_64::PortIoSpace{}.write32(port, value);
+}
 
 }  // namespace mos::platform
 

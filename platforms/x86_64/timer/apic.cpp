@@ -36,6 +36,23 @@ void IoApic::mask_all() noexcept {
   }
 }
 
+void IoApic::route(std::uint32_t input, std::uint8_t vector, Polarity polarity, Trigger trigger,
+                   std::uint8_t destination) noexcept {
+  // [82093AA] 3.2.4: vector 7:0, delivery mode 10:8 (000 fixed), destination mode 11 (0
+  // physical), polarity 13 (1 low), trigger 15 (1 level), mask 16; destination in 63:56.
+  std::uint32_t low = vector;
+  if (polarity == Polarity::ActiveLow) low |= 1u << 13;
+  if (trigger == Trigger::Level) low |= 1u << 15;
+  write(kRedirectionTable + 2 * input, kMasked);
+  write(kRedirectionTable + 2 * input + 1, static_cast<std::uint32_t>(destination) << 24);
+  write(kRedirectionTable + 2 * input, low);
+}
+
+InterruptControllers& interrupt_controllers() noexcept {
+  static constinit InterruptControllers controllers;
+  return controllers;
+}
+
 void mask_legacy_pic(std::uint8_t base) noexcept {
   PortIoSpace ports;
   constexpr std::uint16_t kMasterCommand = 0x20, kMasterData = 0x21;

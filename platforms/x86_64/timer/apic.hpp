@@ -5,6 +5,9 @@
 // datasheet
 
 #include <k/address.hpp>
+#include <k/fixed_vector.hpp>
+
+#include <x86_64/acpi.hpp>
 
 #include <cstdint>
 
@@ -56,6 +59,9 @@ class LocalApic {
 /// One I/O APIC, through its index/data register pair.
 class IoApic {
  public:
+  enum class Polarity : std::uint8_t { ActiveHigh, ActiveLow };
+  enum class Trigger : std::uint8_t { Edge, Level };
+
   constexpr IoApic() noexcept = default;
   explicit IoApic(VirtAddr base) noexcept : base_(base) {}
 
@@ -63,6 +69,12 @@ class IoApic {
   std::uint32_t inputs() noexcept { return ((read(kVersion) >> 16) & 0xff) + 1; }
   /// Masks every input.
   void mask_all() noexcept;
+  /// Delivers input `input` as `vector` to the local APIC `destination` (fixed delivery,
+  /// physical destination), unmasked.
+  void route(std::uint32_t input, std::uint8_t vector, Polarity polarity, Trigger trigger,
+             std::uint8_t destination) noexcept;
+  /// Masks input `input`.
+  void mask(std::uint32_t input) noexcept { write(kRedirectionTable + 2 * input, kMasked); }
 
  private:
   static constexpr std::uint32_t kVersion = 0x01;
@@ -80,6 +92,20 @@ class IoApic {
 
   VirtAddr base_;
 };
+
+/// The interrupt controllers as timer_init found them, for routing device interrupts.
+struct InterruptControllers {
+  struct IoApicInput {
+    IoApic io_apic;
+    std::uint32_t gsi_base = 0;
+    std::uint32_t inputs = 0;
+  };
+  LocalApic local;
+  MadtInfo madt;
+  FixedVector<IoApicInput, MadtInfo::kMaxIoApics> io_apics;
+  bool ready = false;
+};
+InterruptControllers& interrupt_controllers() noexcept;
 
 /// Remaps both 8259 PICs to vectors `base`..`base + 15` and masks all their inputs, so that a
 /// stray legacy IRQ can never look like a CPU exception.

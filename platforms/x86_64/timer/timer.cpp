@@ -116,11 +116,17 @@ struct X86Timer {
     VirtAddr apic_virt = MOS_TRY(mm::kernel_map_mmio(apic_phys, 4096, mm::CachePolicy::Uncached));
     apic_ = x86_64::LocalApic(apic_virt);
     apic_.enable(x86_64::kSpuriousVector);
+    x86_64::InterruptControllers& controllers = x86_64::interrupt_controllers();
+    controllers.local = apic_;
     for (const x86_64::IoApicInfo& io : madt.io_apics) {
       auto mapped = mm::kernel_map_mmio(io.address, 4096, mm::CachePolicy::Uncached);
       if (!mapped) return mapped.error();
-      x86_64::IoApic(*mapped).mask_all();
+      x86_64::IoApic io_apic(*mapped);
+      io_apic.mask_all();
+      (void)controllers.io_apics.push_back({io_apic, io.gsi_base, io_apic.inputs()});
     }
+    controllers.madt = madt;
+    controllers.ready = true;
 
     const bool invariant = (x86_64::cpu::cpuid(0x80000000).eax >= 0x80000007) &&
                            (x86_64::cpu::cpuid(0x80000007).edx & (1u << 8)) != 0;

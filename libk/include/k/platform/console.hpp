@@ -24,4 +24,8 @@ void console_write(std::string_view text) noexcept;
 /// read tells a test harness that the console is ready for input.
 std::size_t console_read(std::span<char> buffer) noexcept;
 
+/// Tells a test harness that the console is ready for input, as the first console_read does:
+/// for a driver that takes the console's input over (libdrv's interrupt-driven UART).
+void console_announce_input() noexcept;
+
 }  // namespace mos::platform

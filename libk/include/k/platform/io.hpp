@@ -33,4 +33,25 @@ concept MmioRegion = requires(T& mmio, std::uintptr_t offset, std::uint8_t v8, s
   { mmio.write64(offset, v64) } noexcept -> std::same_as<void>;
 };
 
+/// The machine's own I/O-port space (x86 in/out). On the host there is no port space: reads
+/// give all ones, as from an absent ISA device, and writes go nowhere.
+std::uint8_t port_read8(std::uint16_t port) noexcept;
+std::uint16_t port_read16(std::uint16_t port) noexcept;
+std::uint32_t port_read32(std::uint16_t port) noexcept;
+void port_write8(std::uint16_t port, std::uint8_t value) noexcept;
+void port_write16(std::uint16_t port, std::uint16_t value) noexcept;
+void port_write32(std::uint16_t port, std::uint32_t value) noexcept;
+
+/// The machine's port space as a PortIo provider, for generic drivers (a call per access: an I/O
+/// port access costs far more than the call).
+struct MachinePortIo {
+  std::uint8_t read8(std::uint16_t port) noexcept { return port_read8(port); }
+  std::uint16_t read16(std::uint16_t port) noexcept { return port_read16(port); }
+  std::uint32_t read32(std::uint16_t port) noexcept { return port_read32(port); }
+  void write8(std::uint16_t port, std::uint8_t value) noexcept { port_write8(port, value); }
+  void write16(std::uint16_t port, std::uint16_t value) noexcept { port_write16(port, value); }
+  void write32(std::uint16_t port, std::uint32_t value) noexcept { port_write32(port, value); }
+};
+static_assert(PortIo<MachinePortIo>);
+
 }  // namespace mos::platform

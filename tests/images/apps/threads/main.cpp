@@ -128,7 +128,9 @@ void check_sleeps() {
   for (sched::Thread* t : sleepers) join(t);
   check(order[0] == 1 && order[1] == 2 && order[2] == 0, "sleepers wake in deadline order");
   info("threads: sleep accuracy: at most {} us late", worst / 1000);
-  check(worst < 2 * kMs, "sleeps end within 2 ms of their deadline");
+  // Under -icount the image tests expect "at most 0 us late" exactly; in real time a loaded host
+  // may stop QEMU for a while, so the bound here only catches a timer that is badly off.
+  check(worst < 50 * kMs, "sleeps end within 50 ms of their deadline");
   info("threads: sleep ok");
 }
 
