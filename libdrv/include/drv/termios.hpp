@@ -141,6 +141,7 @@ inline constexpr std::uint32_t kTcgets = 0x5401;      ///< arg: Termios* (out).
 inline constexpr std::uint32_t kTcsets = 0x5402;      ///< arg: const Termios*; now.
 inline constexpr std::uint32_t kTcsetsw = 0x5403;     ///< Same, after output drained.
 inline constexpr std::uint32_t kTcsetsf = 0x5404;     ///< Same, drained, input flushed.
+inline constexpr std::uint32_t kTcsbrk = 0x5409;      ///< arg nonzero: tcdrain; 0: a break.
 inline constexpr std::uint32_t kTcflsh = 0x540B;      ///< arg: kTciflush/kTcoflush/kTcioflush.
 inline constexpr std::uint32_t kTiocgpgrp = 0x540F;   ///< arg: int32_t* (out).
 inline constexpr std::uint32_t kTiocspgrp = 0x5410;   ///< arg: const int32_t*.

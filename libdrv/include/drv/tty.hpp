@@ -113,6 +113,11 @@ class Tty final : public vfs::Device, public CharacterSink {
   std::size_t readable_bytes() const noexcept;
   /// Discards queued input, output or both.
   void flush(Queue queue) noexcept;
+  /// Waits until the output device has sent everything written so far (tcdrain), until
+  /// `deadline` at most (Error::TimedOut).
+  Result<void> drain(sched::Deadline deadline = sched::Deadline::never()) noexcept {
+    return output_.drain(deadline);
+  }
   /// A snapshot of the counters.
   TtyStats stats() const noexcept;
 

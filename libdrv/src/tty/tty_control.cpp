@@ -39,6 +39,11 @@ Result<std::int64_t> Tty::control(std::uint32_t request, std::uintptr_t argument
       MOS_TRY(set_termios(t, when));
       return std::int64_t{0};
     }
+    case tty_ioctl::kTcsbrk:
+      // tcdrain is TCSBRK with a nonzero argument; a break on the line (0) is not supported.
+      if (argument == 0) return Error::NotSupported;
+      MOS_TRY(drain());
+      return std::int64_t{0};
     case tty_ioctl::kTcflsh:
       // The argument is the queue selector itself, not a pointer.
       switch (argument) {

@@ -250,6 +250,12 @@ TEST_CASE("tty ioctl: window size, foreground group, FIONREAD, TCFLSH, errors") 
   CHECK(f.out.discards == 1);
   CHECK(f.t().control(tty_ioctl::kTcflsh, 7).error() == Error::InvalidArgument);
 
+  // tcdrain is TCSBRK with a nonzero argument; a break is not supported.
+  REQUIRE(f.t().control(tty_ioctl::kTcsbrk, 1).has_value());
+  CHECK(f.out.drains == 1);
+  CHECK(f.t().control(tty_ioctl::kTcsbrk, 0).error() == Error::NotSupported);
+  CHECK(f.out.drains == 1);
+
   CHECK(f.t().control(0x5499, 0).error() == Error::NotTerminal);
   CHECK(f.t().control(tty_ioctl::kTcgets, 0).error() == Error::BadAddress);
   CHECK(f.t().seek(0, 0, mos::vfs::Whence::Set).error() == Error::IllegalSeek);

@@ -26,6 +26,7 @@ struct RecordingOutput final : TerminalOutput {
   std::string written;
   std::size_t room = std::numeric_limits<std::size_t>::max();
   int discards = 0;
+  int drains = 0;
   std::size_t output(std::span<const char> bytes) noexcept override {
     const std::size_t n = bytes.size() < room ? bytes.size() : room;
     written.append(bytes.data(), n);
@@ -34,6 +35,10 @@ struct RecordingOutput final : TerminalOutput {
   }
   std::size_t output_room() noexcept override { return room; }
   void discard_output() noexcept override { ++discards; }
+  mos::Result<void> drain(mos::sched::Deadline) noexcept override {
+    ++drains;
+    return {};
+  }
   /// Returns what was written and forgets it.
   std::string take() { return std::exchange(written, {}); }
 };

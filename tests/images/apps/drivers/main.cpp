@@ -1,7 +1,8 @@
 // drivers: libdrv on the machine (tests/images/meson.build runs it). It brings the PC up
 // (drv::bring_up_pc_machine), lists the devices and their drivers, prints the clock's date, then
 // talks through the serial terminal /dev/ttyS0: every line typed (with the line discipline's
-// echo and editing) is answered until "exit" or end of file. With a disk attached
+// echo and editing) is answered until "exit" or end of file, then how many lines and bytes
+// arrived (so that a test can tell that none was lost). With a disk attached
 // (./mosaic run --disk FILE, an ext2 volume), it mounts /dev/vda at /mnt, writes files there,
 // reads them back and unmounts, so that the host's e2fsck and debugfs can check what it wrote.
 #include <drv/pc_machine.hpp>
@@ -57,21 +58,32 @@ void talk(vfs::Vfs& v) {
   if (!tty) return;
   write_text(**tty, "tty: type lines; exit ends\n");
   mos::platform::console_announce_input();
-  for (int lines = 0; lines < 64; ++lines) {
+  std::size_t lines = 0, bytes = 0;
+  auto summary = [&] {
+    char text[80];
+    const std::size_t length =
+        mos::format_to_buffer(text, "tty: {} lines, {} bytes\n", lines, bytes);
+    write_text(**tty, std::string_view(text, length));
+  };
+  while (lines < 1000) {
     char line[256];
     auto n = (*tty)->read(std::as_writable_bytes(std::span(line)));
     check(n.has_value(), "a terminal read succeeds");
     if (!n || *n == 0) {
       write_text(**tty, "tty: end of file\n");
+      summary();
       return;
     }
+    ++lines;
+    bytes += *n;
     std::string_view text(line, *n);
     if (!text.empty() && text.back() == '\n') text.remove_suffix(1);
     char reply[300];
     const std::size_t length = mos::format_to_buffer(reply, "tty: got '{}'\n", text);
     write_text(**tty, std::string_view(reply, length < sizeof reply ? length : sizeof reply));
-    if (text == "exit") return;
+    if (text == "exit") break;
   }
+  summary();
 }
 
 // Writes a file and reads it back.
@@ -156,7 +168,11 @@ mos::platform::ExitStatus mos::app_main(const BootInfo&) noexcept {
   const drv::CalendarTime now = drv::from_unix_seconds(sched::wall_clock_ns() / 1'000'000'000);
   info("drivers: wall clock {}-{:02}-{:02}", now.year, now.month, now.day);
   use_disk(v, **machine);
-  if ((*machine)->serial_terminal) talk(v);
+  if ((*machine)->serial_terminal) {
+    talk(v);
+    // Everything the terminal was given goes out before the machine stops.
+    check((*machine)->serial_terminal->drain().has_value(), "the serial terminal drains");
+  }
   if (g_failures != 0) {
     log::error("drivers: {} checks failed", g_failures);
     return platform::kExitFailure;
