@@ -28,32 +28,52 @@ std::size_t clamp_to_disk(std::uint64_t offset, std::size_t wanted, std::uint64_
   return static_cast<std::size_t>(std::min<std::uint64_t>(wanted, size - offset));
 }
 
-}  // namespace
-
-Result<std::size_t> BlockDeviceFile::read(std::uint64_t offset, std::span<std::byte> out,
-                                          std::uint32_t) noexcept {
-  const std::size_t total = clamp_to_disk(offset, out.size(), disk_->size_bytes());
-  const std::uint32_t sector = disk_->sector_size();
+// Cuts the bytes [offset, offset + total) of a disk with `sector`-byte sectors into runs of
+// whole sectors, handed to whole(first_sector, done, bytes), and single partial sectors, handed
+// to partial(sector, within, done, bytes); `done` counts the bytes before the run.
+template <class Whole, class Partial>
+Result<void> for_each_run(std::uint64_t offset, std::size_t total, std::uint32_t sector,
+                          Whole whole, Partial partial) noexcept {
   std::size_t done = 0;
-  Bounce bounce(sector);
-  if (bounce.data == nullptr) return Error::NoMemory;
   while (done < total) {
     const std::uint64_t at = offset + done;
     const std::size_t within = static_cast<std::size_t>(at % sector);
     const std::size_t left = total - done;
     if (within == 0 && left >= sector) {
-      // Whole sectors go straight into the caller's buffer.
-      const std::size_t whole = left - left % sector;
-      MOS_TRY(disk_->read(at / sector, out.subspan(done, whole)));
-      done += whole;
-      continue;
+      const std::size_t bytes = left - left % sector;
+      MOS_TRY(whole(at / sector, done, bytes));
+      done += bytes;
+    } else {
+      const std::size_t bytes = std::min<std::size_t>(left, sector - within);
+      MOS_TRY(partial(at / sector, within, done, bytes));
+      done += bytes;
     }
-    MOS_TRY(disk_->read(at / sector, bounce.span()));
-    const std::size_t piece = std::min<std::size_t>(left, sector - within);
-    memory_copy(out.data() + done, bounce.data + within, piece);
-    done += piece;
   }
-  return done;
+  return {};
+}
+
+}  // namespace
+
+Result<std::size_t> BlockDeviceFile::read(std::uint64_t offset, std::span<std::byte> out,
+                                          std::uint32_t) noexcept {
+  const std::size_t total = clamp_to_disk(offset, out.size(), disk_->size_bytes());
+  Bounce bounce(disk_->sector_size());
+  if (bounce.data == nullptr) return Error::NoMemory;
+  // (Not MOS_TRY around it: the lambdas use MOS_TRY themselves.)
+  const Result<void> ran = for_each_run(
+      offset, total, disk_->sector_size(),
+      // Whole sectors go straight into the caller's buffer.
+      [&](std::uint64_t first, std::size_t done, std::size_t bytes) noexcept {
+        return disk_->read(first, out.subspan(done, bytes));
+      },
+      [&](std::uint64_t sector, std::size_t within, std::size_t done,
+          std::size_t bytes) noexcept -> Result<void> {
+        MOS_TRY(disk_->read(sector, bounce.span()));
+        memory_copy(out.data() + done, bounce.data + within, bytes);
+        return {};
+      });
+  if (!ran) return ran.error();
+  return total;
 }
 
 Result<std::size_t> BlockDeviceFile::write(std::uint64_t offset, std::span<const std::byte> data,
@@ -62,29 +82,23 @@ Result<std::size_t> BlockDeviceFile::write(std::uint64_t offset, std::span<const
   if (data.empty()) return std::size_t{0};
   const std::size_t total = clamp_to_disk(offset, data.size(), disk_->size_bytes());
   if (total == 0) return Error::NoSpace;  // As Linux: a write at the end of a disk.
-  const std::uint32_t sector = disk_->sector_size();
-  Bounce bounce(sector);
+  Bounce bounce(disk_->sector_size());
   if (bounce.data == nullptr) return Error::NoMemory;
   sched::MutexGuard guard(write_lock_);
-  std::size_t done = 0;
-  while (done < total) {
-    const std::uint64_t at = offset + done;
-    const std::size_t within = static_cast<std::size_t>(at % sector);
-    const std::size_t left = total - done;
-    if (within == 0 && left >= sector) {
-      const std::size_t whole = left - left % sector;
-      MOS_TRY(disk_->write(at / sector, data.subspan(done, whole)));
-      done += whole;
-      continue;
-    }
-    // A partial sector: read it, change the part written, write it back.
-    MOS_TRY(disk_->read(at / sector, bounce.span()));
-    const std::size_t piece = std::min<std::size_t>(left, sector - within);
-    memory_copy(bounce.data + within, data.data() + done, piece);
-    MOS_TRY(disk_->write(at / sector, bounce.span()));
-    done += piece;
-  }
-  return done;
+  const Result<void> ran = for_each_run(
+      offset, total, disk_->sector_size(),
+      [&](std::uint64_t first, std::size_t done, std::size_t bytes) noexcept {
+        return disk_->write(first, data.subspan(done, bytes));
+      },
+      // A partial sector: read it, change the part written, write it back.
+      [&](std::uint64_t sector, std::size_t within, std::size_t done,
+          std::size_t bytes) noexcept -> Result<void> {
+        MOS_TRY(disk_->read(sector, bounce.span()));
+        memory_copy(bounce.data + within, data.data() + done, bytes);
+        return disk_->write(sector, bounce.span());
+      });
+  if (!ran) return ran.error();
+  return total;
 }
 
 Result<std::int64_t> BlockDeviceFile::seek(std::int64_t position, std::int64_t offset,

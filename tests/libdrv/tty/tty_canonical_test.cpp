@@ -13,16 +13,7 @@ using mos::Error;
 
 namespace {
 
-struct Fixture {
-  RecordingOutput out;
-  mos::RefPtr<Tty> tty;
-  Fixture() {
-    auto made = Tty::create(out);
-    REQUIRE(made.has_value());
-    tty = *made;
-  }
-  Tty& t() { return *tty; }
-};
+using Fixture = TtyFixture;
 
 }  // namespace
 

@@ -17,23 +17,7 @@ namespace sched = mos::sched;
 
 namespace {
 
-struct Fixture {
-  RecordingOutput out;
-  mos::RefPtr<Tty> tty;
-  Fixture() {
-    auto made = Tty::create(out);
-    REQUIRE(made.has_value());
-    tty = *made;
-  }
-  Tty& t() { return *tty; }
-  void raw(std::uint8_t vmin, std::uint8_t vtime) {
-    change_termios(t(), [=](Termios& s) {
-      s = make_raw(s);
-      s.c_cc[cc::kVmin] = vmin;
-      s.c_cc[cc::kVtime] = vtime;
-    });
-  }
-};
+using Fixture = TtyFixture;
 
 // A thread blocked in a read of `size` bytes; what it got, and when.
 struct BlockedReader {

@@ -8,6 +8,8 @@
 
 #include <vfs/types.hpp>
 
+#include <doctest/doctest.h>
+
 #include <k/result.hpp>
 
 #include <cstddef>
@@ -81,5 +83,25 @@ void change_termios(Tty& tty, F change) {
   change(t);
   (void)tty.control(tty_ioctl::kTcsets, reinterpret_cast<std::uintptr_t>(&t));
 }
+
+/// A tty over a RecordingOutput, made for one test.
+struct TtyFixture {
+  RecordingOutput out;
+  RefPtr<Tty> tty;
+  TtyFixture() {
+    auto made = Tty::create(out);
+    REQUIRE(made.has_value());
+    tty = *made;
+  }
+  Tty& t() { return *tty; }
+  /// Non-canonical mode with VMIN and VTIME.
+  void raw(std::uint8_t vmin, std::uint8_t vtime) {
+    change_termios(t(), [=](Termios& s) {
+      s = make_raw(s);
+      s.c_cc[cc::kVmin] = vmin;
+      s.c_cc[cc::kVtime] = vtime;
+    });
+  }
+};
 
 }  // namespace mos::drv::test
