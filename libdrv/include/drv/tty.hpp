@@ -81,6 +81,13 @@ class Tty final : public vfs::Device, public CharacterSink {
   void receive(std::span<const char> characters) noexcept override;
   /// One received character.
   void receive(char c) noexcept { receive(std::span<const char>(&c, 1)); }
+  /// Input to process once the tty lets go of its lock: for an output device that answers a
+  /// query while the tty writes to it (a terminal's cursor-position report), which must not
+  /// feed the tty from inside its output call. Bytes beyond kDeferredBytes pending are dropped.
+  /// Interrupt-safe.
+  void receive_deferred(std::span<const char> characters) noexcept;
+  /// How many bytes receive_deferred holds at most.
+  static constexpr std::size_t kDeferredBytes = 64;
 
   /// vfs::Device: see the file comment. `flags` are the open file's (O_NONBLOCK).
   Result<std::size_t> read(std::uint64_t offset, std::span<std::byte> out,
@@ -163,10 +170,19 @@ class Tty final : public vfs::Device, public CharacterSink {
   std::size_t available_locked() const noexcept;
   void wake_readers() noexcept;
   void raise(int signal) noexcept;
+  // Input processing without the deferred bytes, and their delivery (line_discipline.cpp).
+  void receive_now(std::span<const char> characters) noexcept;
+  void deliver_deferred() noexcept;
 
   TerminalOutput& output_;
   sched::Mutex write_lock_;   // One writer at a time.
   sched::WaitQueue readers_;  // Threads waiting in read(); under the scheduler lock.
+
+  // Guards the two below. Taken inside lock_ (a reply arrives during output), so lock_ is
+  // never taken while it is held.
+  SpinLock deferred_lock_;
+  char deferred_[kDeferredBytes] = {};
+  std::size_t deferred_size_ = 0;
 
   mutable SpinLock lock_;  // Guards every member below.
   TtySignalTarget* signal_target_ = nullptr;

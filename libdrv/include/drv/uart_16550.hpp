@@ -93,6 +93,9 @@ class Uart16550 final : public UartQueues, public TerminalOutput {
     return {};
   }
 
+  /// Stops the chip interrupting (IER 0): before its vector is released.
+  void disable_interrupts() noexcept { io_.write8(reg(uart16550::kIer), 0); }
+
   /// The interrupt handler; see the file comment. Interrupt context (or a polling thread).
   void on_interrupt() noexcept {
     using namespace uart16550;
@@ -115,8 +118,10 @@ class Uart16550 final : public UartQueues, public TerminalOutput {
             received = drain_rx_locked() || received;
             break;
           case kIirTxEmpty:
-            // Reading IIR cleared the THRE interrupt; with nothing to send it stays quiet.
-            sent = fill_tx_fifo_locked() > 0 || sent;
+            // Reading IIR cleared the THRE interrupt; with nothing to send it stays quiet. An
+            // empty ring wakes waiters too: output() may have moved the last bytes itself, and
+            // a drain waiting for the end would otherwise sleep for ever.
+            sent = fill_tx_fifo_locked() > 0 || tx_.empty() || sent;
             break;
           default:
             (void)io_.read8(reg(kMsr));  // Reading MSR clears a modem-status interrupt.

@@ -22,6 +22,7 @@
 #include <k/log.hpp>
 #include <k/platform/device_interrupts.hpp>
 #include <k/platform/io.hpp>
+#include <k/scope_guard.hpp>
 
 #include <atomic>
 #include <new>
@@ -68,9 +69,13 @@ class SerialDriver final : public Driver {
     if (auto added = vfs::add_device(vfs_, path, vfs::FileType::CharDevice, {4, port.minor},
                                      RefPtr<vfs::Device>(tty->get()), 0620);
         !added) {
+      uart->disable_interrupts();  // Quiet before its vector goes.
       platform::release_interrupt(*vector);
       return fail(added.error());
     }
+    // ISA lines are edge-triggered: a cause raised before the route (THR empty at once) made
+    // its edge while the pin was masked. One pass of the handler takes it and re-arms the line.
+    uart->on_interrupt();
     if (port.minor == 64) machine_.serial_terminal = *tty;
     device.set_driver_data(uart);
     log::info("drv: {} is {} (IRQ {})", device.name(), path, port.irq);
@@ -97,7 +102,11 @@ class LocalConsole final : public TerminalOutput, public KeyboardSink, public Vg
   void key_bytes(std::span<const char> bytes) noexcept override {
     if (Tty* t = tty.load(std::memory_order_acquire)) t->receive(bytes);
   }
-  void reply(std::span<const char> bytes) noexcept override { key_bytes(bytes); }
+  // The screen answers a query (ESC [ 6 n) while the tty writes to it, under the tty's lock:
+  // the answer is input for later.
+  void reply(std::span<const char> bytes) noexcept override {
+    if (Tty* t = tty.load(std::memory_order_acquire)) t->receive_deferred(bytes);
+  }
 
   VgaConsole<Io> screen;
   Ps2Keyboard<Io> keyboard;
@@ -137,6 +146,10 @@ class LocalConsoleDriver final : public Driver {
                    console);
                !vector) {
       log::warn("drv: keyboard interrupt not routed ({})", vector.error());
+    } else {
+      // A key pressed before the route made its edge while the pin was masked; the byte it
+      // left in the controller would block every later one.
+      console->keyboard.on_interrupt();
     }
     log::info("drv: {} is /dev/tty1", device.name());
     return {};
@@ -185,73 +198,103 @@ class VirtioBlkDriver final : public Driver {
     const auto& function = *static_cast<const PciFunction*>(device.bus_data());
     auto* slot = new (std::nothrow) DiskSlot;
     if (slot == nullptr) return Error::NoMemory;
-    VirtioBlkOptions options;
+    if (auto up = bring_up(device, function, *slot); !up) {
+      // Nothing reaches the slot any more: its vectors are released, the device quiet.
+      delete slot;
+      return up.error();
+    }
+    device.set_driver_data(slot);
+    return {};
+  }
+
+ private:
+  // Undoes the interrupt routing of a disk that did not come up: the device stops signalling,
+  // then its vectors go.
+  struct Routing {
+    PciConfigSpace& pci;
+    PciAddress address;
+    Result<PciMsix> msix = Error::NoDevice;
     std::uint8_t vectors[2] = {0, 0};
-    if (auto msix = PciMsix::find(pci_, function.address); msix && msix->table_size() >= 2) {
-      MOS_TRY(route_msix(function, *msix, *slot, vectors));
+    bool armed = true;
+    ~Routing() {
+      if (!armed) return;
+      if (msix) msix->disable(pci, address);
+      for (std::uint8_t v : vectors) {
+        if (v != 0) platform::release_interrupt(v);
+      }
+    }
+  };
+
+  Result<void> bring_up(Device& device, const PciFunction& function, DiskSlot& slot) noexcept {
+    VirtioBlkOptions options;
+    Routing routing{pci_, function.address};
+    routing.msix = PciMsix::find(pci_, function.address);
+    const bool use_msix = routing.msix && routing.msix->table_size() >= 2;
+    if (use_msix) {
+      MOS_TRY(route_msix(function, *routing.msix, slot, routing.vectors));
       options.interrupts = VirtioBlkOptions::Interrupts::Msix;
       options.config_vector = 0;
       options.queue_vector = 1;
-    } else {
-      // INTx through the line firmware gave it (level-triggered as the MADT says).
-      vectors[0] = MOS_TRY(platform::route_isa_interrupt(
+    }
+    RefPtr<VirtioBlk> disk = MOS_TRY(VirtioBlk::create(pci_, function, mmio_, dma_, options));
+    // From here a failure must also forget the disk before it goes (the handlers read the slot
+    // until their vectors are released, which Routing does after this guard has run).
+    ScopeGuard forget([&] { slot.disk.store(nullptr, std::memory_order_release); });
+    slot.disk.store(disk.get(), std::memory_order_release);
+    if (!use_msix) {
+      // INTx (level-triggered, as the MADT says) only now: the device was reset by create and
+      // has nothing to say until a request, so no level is left unacknowledged meanwhile.
+      routing.vectors[0] = MOS_TRY(platform::route_isa_interrupt(
           function.interrupt_line,
           [](void* s) noexcept {
             if (VirtioBlk* d = static_cast<DiskSlot*>(s)->disk.load(std::memory_order_acquire)) {
               (void)d->on_interrupt();
             }
           },
-          slot));
+          &slot));
     }
-    auto disk = VirtioBlk::create(pci_, function, mmio_, dma_, options);
-    if (!disk) {
-      for (std::uint8_t v : vectors) {
-        if (v != 0) platform::release_interrupt(v);
-      }
-      delete slot;
-      return disk.error();
-    }
-    slot->disk.store(disk->get(), std::memory_order_release);
     const std::size_t index = machine_.disks.size();
     char buffer[16];
     const std::string_view path(
         buffer, format_to_buffer(buffer, "/dev/vd{}", static_cast<char>('a' + index)));
-    auto* file = new (std::nothrow) vfs::BlockDeviceFile(RefPtr<vfs::BlockDevice>(disk->get()));
+    auto* file = new (std::nothrow) vfs::BlockDeviceFile(RefPtr<vfs::BlockDevice>(disk));
     if (file == nullptr) return Error::NoMemory;
     MOS_TRY(vfs::add_device(vfs_, path, vfs::FileType::BlockDevice,
                             {254, static_cast<std::uint32_t>(index * 16)},
                             RefPtr<vfs::Device>::adopt(file), 0660));
-    (void)machine_.disks.push_back(RefPtr<vfs::BlockDevice>(disk->get()));
-    device.set_driver_data(slot);
-    log::info("drv: {} is {}: {} sectors{}{}", device.name(), path, (*disk)->sector_count(),
-              (*disk)->read_only() ? ", read-only" : "",
-              options.interrupts == VirtioBlkOptions::Interrupts::Msix ? ", MSI-X" : ", INTx");
+    MOS_TRY(machine_.disks.push_back(disk));
+    routing.armed = false;
+    forget.dismiss();
+    log::info("drv: {} is {}: {} sectors{}{}", device.name(), path, disk->sector_count(),
+              disk->read_only() ? ", read-only" : "", use_msix ? ", MSI-X" : ", INTx");
     return {};
   }
 
- private:
   // Entry 0 (configuration changes: nothing to do yet) and entry 1 (the queue) of the MSI-X
   // table, each on a vector of its own.
   Result<void> route_msix(const PciFunction& function, const PciMsix& msix, DiskSlot& slot,
                           std::uint8_t (&vectors)[2]) noexcept {
+    // The table must lie in a memory BAR (an I/O BAR's "base" is a port number).
+    if (msix.table_bar() >= function.bars.size()) return Error::NoDevice;
     const PciBar& bar = function.bars[msix.table_bar()];
+    if (!bar.is_memory() || std::uint64_t{msix.table_offset()} + msix.table_bytes() > bar.size) {
+      return Error::NoDevice;
+    }
     MmioWindow* table = MOS_TRY(mmio_.map(PhysAddr(bar.base), bar.size));
-    auto config = MOS_TRY(platform::route_message_interrupt([](void*) noexcept {}, nullptr));
-    auto queue = platform::route_message_interrupt(
+    const auto config = MOS_TRY(platform::route_message_interrupt([](void*) noexcept {}, nullptr));
+    vectors[0] = config.vector;
+    const auto queue = MOS_TRY(platform::route_message_interrupt(
         [](void* s) noexcept {
           if (VirtioBlk* d = static_cast<DiskSlot*>(s)->disk.load(std::memory_order_acquire)) {
             d->on_queue_interrupt();
           }
         },
-        &slot);
-    if (!queue) {
-      platform::release_interrupt(config.vector);
-      return queue.error();
-    }
-    vectors[0] = config.vector;
-    vectors[1] = queue->vector;
+        &slot));
+    vectors[1] = queue.vector;
+    // Writes to the table reach it only with memory decoding on.
+    pci_enable(pci_, function.address, pci_command::kMemorySpace);
     MOS_TRY(msix.program(*table, 0, {config.address, config.data}));
-    MOS_TRY(msix.program(*table, 1, {queue->address, queue->data}));
+    MOS_TRY(msix.program(*table, 1, {queue.address, queue.data}));
     msix.enable(pci_, function.address);
     return {};
   }

@@ -8,6 +8,36 @@
 namespace mos::drv {
 
 void Tty::receive(std::span<const char> characters) noexcept {
+  receive_now(characters);
+  deliver_deferred();
+}
+
+void Tty::receive_deferred(std::span<const char> characters) noexcept {
+  SpinLockGuard guard(deferred_lock_);
+  for (char c : characters) {
+    if (deferred_size_ == kDeferredBytes) break;
+    deferred_[deferred_size_++] = c;
+  }
+}
+
+void Tty::deliver_deferred() noexcept {
+  // Bounded: processing a reply may echo and so draw out another reply, but a reply holds no
+  // query, so a few rounds end it; more than that is a device talking to itself.
+  for (int round = 0; round < 4; ++round) {
+    char bytes[kDeferredBytes];
+    std::size_t n = 0;
+    {
+      SpinLockGuard guard(deferred_lock_);
+      n = deferred_size_;
+      for (std::size_t i = 0; i < n; ++i) bytes[i] = deferred_[i];
+      deferred_size_ = 0;
+    }
+    if (n == 0) return;
+    receive_now(std::span<const char>(bytes, n));
+  }
+}
+
+void Tty::receive_now(std::span<const char> characters) noexcept {
   std::size_t next = 0;
   while (next < characters.size()) {
     bool readable = false;

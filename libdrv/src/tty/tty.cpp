@@ -100,8 +100,10 @@ Result<std::size_t> Tty::read(std::uint64_t, std::span<std::byte> out_bytes,
   std::uint8_t vtime = 0;
   {
     SpinLockGuard guard(lock_);
-    vmin = termios_.c_cc[cc::kVmin];
-    vtime = termios_.c_cc[cc::kVtime];
+    // Canonical mode ignores VMIN and VTIME: a read waits for a line, as with VMIN 1, VTIME 0.
+    const bool canonical = (termios_.c_lflag & lflag::kIcanon) != 0;
+    vmin = canonical ? 1 : termios_.c_cc[cc::kVmin];
+    vtime = canonical ? 0 : termios_.c_cc[cc::kVtime];
   }
   // [linux] n_tty_read: with VMIN > 0, wait for VMIN bytes (or the buffer's size), the first
   // without limit and each further one within VTIME of the previous; with VMIN = 0, wait up to
@@ -178,6 +180,8 @@ Result<std::size_t> Tty::write(std::uint64_t, std::span<const std::byte> data_by
       // the device only frees room meanwhile, so all of it is taken.
       if (used > 0) (void)output_.output(std::span<const char>(buffer, used));
     }
+    // Whatever the device answered while it was written to (outside lock_ now).
+    deliver_deferred();
     done += consumed;
     if (consumed > 0) continue;
     if (nonblocking) {

@@ -114,7 +114,9 @@ struct X86DeviceInterrupts {
       isa_vector_[entry.isa_irq] = -1;
       entry.isa_irq = -1;
     }
-    x86_64::set_interrupt_handler(vector, nullptr);
+    // The vector keeps a handler that only acknowledges: an interrupt its device had already
+    // sent may still arrive, and without an EOI it would block every vector below it, the
+    // timer's included.
     entry.handler.store(nullptr, std::memory_order_release);
     entry.taken = false;
   }

@@ -123,6 +123,64 @@ TEST_CASE("tty canonical: a blocked reader wakes for a complete line only") {
   CHECK(reader.result.value() == "partial line\n");
 }
 
+TEST_CASE("tty canonical: VMIN and VTIME do not apply; a read waits for a line") {
+  Fixture f;
+  change_termios(f.t(), [](Termios& s) {
+    s.c_cc[cc::kVmin] = 0;  // Left over from a raw-mode program.
+    s.c_cc[cc::kVtime] = 0;
+  });
+  // Not "0 bytes, end of file" at once, as non-canonical VMIN=0 VTIME=0 would give.
+  CHECK(read_text(f.t()).error() == Error::TryAgain);
+  BlockedReader reader{&f.t(), 64};
+  reader.start();
+  let_others_run();
+  CHECK(!reader.done);
+  type(f.t(), "line\n");
+  reader.join();
+  CHECK(reader.result.value() == "line\n");
+}
+
+namespace {
+
+// A terminal that answers ESC [ 6 n with a cursor-position report from inside its output call,
+// as the VGA console does, and so while the tty holds its lock.
+struct AnsweringOutput final : TerminalOutput {
+  Tty* tty = nullptr;
+  std::string written;
+  std::size_t output(std::span<const char> bytes) noexcept override {
+    written.append(bytes.data(), bytes.size());
+    if (written.find("\x1b[6n") != std::string::npos) {
+      written.clear();
+      tty->receive_deferred(std::span<const char>("\x1b[3;7R", 6));
+    }
+    return bytes.size();
+  }
+};
+
+}  // namespace
+
+TEST_CASE("tty: a device's answer to a query comes back as input, without deadlock") {
+  AnsweringOutput out;
+  auto tty = Tty::create(out).value();
+  out.tty = tty.get();
+  change_termios(*tty, [](Termios& s) { s = make_raw(s); });
+  REQUIRE(write_text(*tty, "\x1b[6n").value() == 4);
+  CHECK(read_text(*tty).value() == "\x1b[3;7R");
+  // Echoed raw (ECHO on, ECHOCTL off), a query typed by the user is answered too.
+  change_termios(*tty, [](Termios& s) {
+    s.c_lflag |= lflag::kEcho;
+    s.c_lflag &= ~lflag::kEchoctl;
+  });
+  type(*tty, "\x1b[6n");
+  CHECK(read_text(*tty).value() == "\x1b[6n\x1b[3;7R");
+  // More than the deferred buffer holds is cut, not overrun.
+  std::string flood(Tty::kDeferredBytes + 10, 'x');
+  change_termios(*tty, [](Termios& s) { s.c_lflag &= ~lflag::kEcho; });
+  tty->receive_deferred(std::span<const char>(flood.data(), flood.size()));
+  type(*tty, "");
+  CHECK(read_text(*tty, 256).value().size() == Tty::kDeferredBytes);
+}
+
 TEST_CASE("tty: switching modes") {
   Fixture f;
   SUBCASE("to non-canonical makes the edited line readable") {
