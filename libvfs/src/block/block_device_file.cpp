@@ -30,26 +30,29 @@ std::size_t clamp_to_disk(std::uint64_t offset, std::size_t wanted, std::uint64_
 
 // Cuts the bytes [offset, offset + total) of a disk with `sector`-byte sectors into runs of
 // whole sectors, handed to whole(first_sector, done, bytes), and single partial sectors, handed
-// to partial(sector, within, done, bytes); `done` counts the bytes before the run.
+// to partial(sector, within, done, bytes); `done` counts the bytes before the run. Returns how
+// many bytes were transferred before the first run that failed, and that run's error: a short
+// transfer is a success, as Linux's block-device files report it.
 template <class Whole, class Partial>
-Result<void> for_each_run(std::uint64_t offset, std::size_t total, std::uint32_t sector,
-                          Whole whole, Partial partial) noexcept {
+Result<std::size_t> for_each_run(std::uint64_t offset, std::size_t total, std::uint32_t sector,
+                                 Whole whole, Partial partial) noexcept {
   std::size_t done = 0;
   while (done < total) {
     const std::uint64_t at = offset + done;
     const std::size_t within = static_cast<std::size_t>(at % sector);
     const std::size_t left = total - done;
-    if (within == 0 && left >= sector) {
-      const std::size_t bytes = left - left % sector;
-      MOS_TRY(whole(at / sector, done, bytes));
-      done += bytes;
-    } else {
-      const std::size_t bytes = std::min<std::size_t>(left, sector - within);
-      MOS_TRY(partial(at / sector, within, done, bytes));
-      done += bytes;
+    const bool aligned = within == 0 && left >= sector;
+    const std::size_t bytes =
+        aligned ? left - left % sector : std::min<std::size_t>(left, sector - within);
+    const Result<void> moved = aligned ? whole(at / sector, done, bytes)
+                                       : partial(at / sector, within, done, bytes);
+    if (!moved) {
+      if (done > 0) return done;
+      return moved.error();
     }
+    done += bytes;
   }
-  return {};
+  return done;
 }
 
 }  // namespace
@@ -60,7 +63,7 @@ Result<std::size_t> BlockDeviceFile::read(std::uint64_t offset, std::span<std::b
   Bounce bounce(disk_->sector_size());
   if (bounce.data == nullptr) return Error::NoMemory;
   // (Not MOS_TRY around it: the lambdas use MOS_TRY themselves.)
-  const Result<void> ran = for_each_run(
+  const Result<std::size_t> ran = for_each_run(
       offset, total, disk_->sector_size(),
       // Whole sectors go straight into the caller's buffer.
       [&](std::uint64_t first, std::size_t done, std::size_t bytes) noexcept {
@@ -72,8 +75,7 @@ Result<std::size_t> BlockDeviceFile::read(std::uint64_t offset, std::span<std::b
         memory_copy(out.data() + done, bounce.data + within, bytes);
         return {};
       });
-  if (!ran) return ran.error();
-  return total;
+  return ran;
 }
 
 Result<std::size_t> BlockDeviceFile::write(std::uint64_t offset, std::span<const std::byte> data,
@@ -85,7 +87,7 @@ Result<std::size_t> BlockDeviceFile::write(std::uint64_t offset, std::span<const
   Bounce bounce(disk_->sector_size());
   if (bounce.data == nullptr) return Error::NoMemory;
   sched::MutexGuard guard(write_lock_);
-  const Result<void> ran = for_each_run(
+  const Result<std::size_t> ran = for_each_run(
       offset, total, disk_->sector_size(),
       [&](std::uint64_t first, std::size_t done, std::size_t bytes) noexcept {
         return disk_->write(first, data.subspan(done, bytes));
@@ -97,8 +99,7 @@ Result<std::size_t> BlockDeviceFile::write(std::uint64_t offset, std::span<const
         memory_copy(bounce.data + within, data.data() + done, bytes);
         return disk_->write(sector, bounce.span());
       });
-  if (!ran) return ran.error();
-  return total;
+  return ran;
 }
 
 Result<std::int64_t> BlockDeviceFile::seek(std::int64_t position, std::int64_t offset,

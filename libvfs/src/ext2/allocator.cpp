@@ -55,11 +55,7 @@ Result<std::uint32_t> Ext2Fs::allocate_block(std::uint32_t goal) noexcept {
     const std::uint32_t bit = find_clear(bitmap->data, i == 0 ? start_bit : 0, count);
     if (bit == count) continue;
     const std::uint32_t block = first_block_of_group(g) + bit;
-    const GroupDescriptor& d = groups_[g];
-    const std::uint32_t table_blocks =
-        (sb_.inodes_per_group * inode_size_ + block_size_ - 1) / block_size_;
-    if (block == d.block_bitmap || block == d.inode_bitmap ||
-        (block >= d.inode_table && block - d.inode_table < table_blocks)) {
+    if (is_group_metadata(g, block)) {
       log::error("ext2: the block bitmap of group {} says metadata block {} is free", g, block);
       return Error::BadMessage;
     }
@@ -73,12 +69,27 @@ Result<std::uint32_t> Ext2Fs::allocate_block(std::uint32_t goal) noexcept {
   return Error::NoSpace;
 }
 
+bool Ext2Fs::is_group_metadata(std::uint32_t group, std::uint32_t block) const noexcept {
+  const GroupDescriptor& d = groups_[group];
+  // 64-bit: a crafted inode count and size must not wrap the table's extent.
+  const std::uint64_t table_blocks =
+      (std::uint64_t{sb_.inodes_per_group} * inode_size_ + block_size_ - 1) / block_size_;
+  return block == d.block_bitmap || block == d.inode_bitmap ||
+         (block >= d.inode_table && block - d.inode_table < table_blocks);
+}
+
 Result<void> Ext2Fs::free_block(std::uint32_t block) noexcept {
   if (!valid_data_block(block)) {
     log::error("ext2: freeing block {}, which is outside the file system", block);
     return Error::BadMessage;
   }
   const std::uint32_t g = (block - sb_.first_data_block) / sb_.blocks_per_group;
+  // A crafted block pointer naming a bitmap or the inode table must not free it (it would be
+  // handed out as file data and overwrite the metadata).
+  if (is_group_metadata(g, block)) {
+    log::error("ext2: freeing block {}, which holds the metadata of group {}", block, g);
+    return Error::BadMessage;
+  }
   const std::uint32_t bit = (block - sb_.first_data_block) % sb_.blocks_per_group;
   BlockCache::Block* bitmap = MOS_TRY(cache_.get(groups_[g].block_bitmap));
   if (!test_bit(bitmap->data, bit)) {

@@ -88,9 +88,12 @@ Ext2Fs::Ext2Fs(RefPtr<BlockDevice> disk, bool read_only, const Superblock& sb,
   // units) can count with the indirect blocks it needs.
   const std::uint64_t p = block_size_ / 4;
   const std::uint64_t addressable = kDirectBlocks + p + p * p + p * p * p;
-  const std::uint64_t countable =
-      (std::uint64_t{0xffffffff} / (block_size_ / 512)) - (3 + 2 * p + p * p);
+  const std::uint64_t units = std::uint64_t{0xffffffff} / (block_size_ / 512);
+  const std::uint64_t tree = 3 + 2 * p + p * p;  // The indirect blocks of the largest file.
+  const std::uint64_t countable = units > tree ? units - tree : 0;
   max_file_size_ = (addressable < countable ? addressable : countable) * block_size_;
+  // Revision 0 has no LARGE_FILE feature to announce sizes past 2 GiB.
+  if (sb.revision < 1 && max_file_size_ > 0x7fffffff) max_file_size_ = 0x7fffffff;
 }
 
 Ext2Fs::~Ext2Fs() {
@@ -157,6 +160,7 @@ Result<RefPtr<FileSystem>> Ext2Fs::mount(RefPtr<BlockDevice> disk,
     return Error::BadMessage;
   }
   fs->root_ = root;
+  if (!fs->read_only()) MOS_TRY(fs->mark_in_use());
   return RefPtr<FileSystem>(static_cast<RefPtr<Ext2Fs>&&>(result));
 }
 
@@ -164,8 +168,8 @@ Result<void> Ext2Fs::load_groups() noexcept {
   groups_ = new (std::nothrow) GroupDescriptor[group_count_];
   if (groups_ == nullptr) return Error::NoMemory;
   const std::uint32_t per_block = block_size_ / kGroupDescriptorSize;
-  const std::uint32_t table_blocks =
-      (sb_.inodes_per_group * inode_size_ + block_size_ - 1) / block_size_;
+  const std::uint64_t table_blocks =
+      (std::uint64_t{sb_.inodes_per_group} * inode_size_ + block_size_ - 1) / block_size_;
   std::uint64_t free_blocks = 0;
   std::uint64_t free_inodes = 0;
   for (std::uint32_t g = 0; g < group_count_; ++g) {
@@ -175,7 +179,7 @@ Result<void> Ext2Fs::load_groups() noexcept {
         GroupDescriptor::decode(block->data + (g % per_block) * kGroupDescriptorSize);
     const bool fits = valid_data_block(d.block_bitmap) && valid_data_block(d.inode_bitmap) &&
                       valid_data_block(d.inode_table) &&
-                      d.inode_table + std::uint64_t{table_blocks} <= sb_.blocks_count &&
+                      d.inode_table + table_blocks <= sb_.blocks_count &&
                       d.free_blocks <= blocks_in_group(g) &&
                       d.free_inodes <= sb_.inodes_per_group &&
                       d.used_directories <= sb_.inodes_per_group;
@@ -254,6 +258,8 @@ Result<void> Ext2Fs::store_node(Ext2Node& node) noexcept {
       groups_[group_of_inode(number)].inode_table +
       static_cast<std::uint32_t>(std::uint64_t{(number - 1) % sb_.inodes_per_group} * inode_size_ /
                                  block_size_);
+  // Cleared before the snapshot: a change that lands after it marks the node dirty again.
+  node.dirty.store(false, std::memory_order_relaxed);
   InodeRecord& r = node.record;
   const Attributes a = node.attributes();
   r.mode = static_cast<std::uint16_t>(a.mode);
@@ -266,9 +272,12 @@ Result<void> Ext2Fs::store_node(Ext2Node& node) noexcept {
   encode_time(a.change, r.ctime, r.ctime_extra);
   if (r.size > 0x7fffffff && type_of(r.mode) == FileType::Regular) note_large_file();
   r.encode(raw, inode_size_);
-  BlockCache::Block* block = MOS_TRY(cache_.get(table_block));
-  block->dirty = true;
-  node.dirty.store(false, std::memory_order_relaxed);
+  auto block = cache_.get(table_block);
+  if (!block) {
+    node.dirty.store(true, std::memory_order_relaxed);
+    return block.error();
+  }
+  (*block)->dirty = true;
   return {};
 }
 
@@ -334,14 +343,20 @@ Result<RefPtr<Ext2Node>> Ext2Fs::new_node(Ext2Node& directory, const NodeSpec& s
     node->set_size(target.size());
   }
   if (!made) {
-    node->set_links(0);
-    (void)delete_node(*node);
-    nodes_.erase(*node);
-    node->release();  // The table's reference; `result` holds the last.
+    discard_new_node(*node);
     return made.error();
   }
   MOS_TRY(store_node(*node));
   return result;
+}
+
+void Ext2Fs::discard_new_node(Ext2Node& node) noexcept {
+  node.set_links(0);
+  (void)delete_node(node);
+  // Out of the table too: the inode number is free again, and a later node of that number
+  // must be the one lookups find.
+  nodes_.erase(node);
+  node.release();  // The table's reference; the caller holds the last.
 }
 
 Result<void> Ext2Fs::delete_node(Ext2Node& node) noexcept {
@@ -437,11 +452,30 @@ Result<void> Ext2Fs::sync() noexcept {
   return sync_locked();
 }
 
+Result<void> Ext2Fs::mark_in_use() noexcept {
+  // As Linux's ext2_setup_super: a volume mounted for writing says it is not clean until it is
+  // unmounted, so that a crash leaves it for e2fsck; and counts the mount.
+  state_at_mount_ = sb_.state;
+  sb_.state = static_cast<std::uint16_t>(sb_.state & ~kStateValid);
+  ++sb_.mount_count;
+  MOS_TRY(write_metadata());
+  MOS_TRY(cache_.flush());
+  return disk_->flush();
+}
+
 void Ext2Fs::unmounted() noexcept {
   Guard guard(*this);
   if (auto synced = sync_locked(); !synced) {
     log::error("ext2: writing back at unmount failed: {}", error_name(synced.error()));
+    return;  // Left marked in use: e2fsck has work to do.
   }
+  if (read_only()) return;
+  // Clean again only if it was clean at mount (a volume with errors stays marked).
+  sb_.state = static_cast<std::uint16_t>(sb_.state | (state_at_mount_ & kStateValid));
+  auto marked = write_metadata();
+  if (marked) marked = cache_.flush();
+  if (marked) marked = disk_->flush();
+  if (!marked) log::error("ext2: marking the volume clean failed: {}", error_name(marked.error()));
 }
 
 RefPtr<Vnode> Ext2Fs::root() noexcept {

@@ -126,6 +126,8 @@ class Ext2Fs final : public FileSystem {
   Result<RefPtr<Ext2Node>> new_node(Ext2Node& directory, const NodeSpec& spec) noexcept;
   /// Frees a node's blocks and inode (its links are gone, or its creation failed).
   Result<void> delete_node(Ext2Node& node) noexcept;
+  /// Undoes new_node after a later step failed: the inode freed and the node out of the table.
+  void discard_new_node(Ext2Node& node) noexcept;
   /// Drops the nodes only the table holds, deleting from the disk those without links.
   Result<void> prune() noexcept;
   /// Writes nodes, descriptors and superblock into the cache, then the cache to the disk.
@@ -190,6 +192,10 @@ class Ext2Fs final : public FileSystem {
   Result<void> load_groups() noexcept;
   Result<std::byte*> inode_slot(std::uint32_t number) noexcept;
   Result<void> write_metadata() noexcept;
+  // Whether `block` is a bitmap or inode-table block of `group`.
+  bool is_group_metadata(std::uint32_t group, std::uint32_t block) const noexcept;
+  // Marks a volume mounted for writing as in use (not clean) and counts the mount.
+  Result<void> mark_in_use() noexcept;
   std::uint32_t blocks_in_group(std::uint32_t group) const noexcept;
 
   RefPtr<BlockDevice> disk_;
@@ -201,6 +207,7 @@ class Ext2Fs final : public FileSystem {
   std::uint64_t max_file_size_ = 0;
   GroupDescriptor* groups_ = nullptr;
   bool metadata_dirty_ = false;
+  std::uint16_t state_at_mount_ = 0;  // The superblock's state bits before mark_in_use.
   std::size_t prune_threshold_ = 256;  // Table size beyond which an operation prunes first.
   std::int64_t last_time_ = 0;
   std::byte* scratch_ = nullptr;

@@ -80,8 +80,7 @@ Result<RefPtr<Vnode>> Ext2Node::create(std::string_view name, const NodeSpec& sp
   if (directory && links() >= kLinkMax) return Error::TooManyLinks;
   RefPtr<Ext2Node> node = MOS_TRY(fs().new_node(*this, spec));
   if (auto added = fs().add_entry(*this, name, node->number(), node->type()); !added) {
-    node->set_links(0);
-    (void)fs().delete_node(*node);
+    fs().discard_new_node(*node);
     return added.error();
   }
   if (directory) add_links(1);  // Its "..".
