@@ -8,7 +8,7 @@ Usage:
                   QEMU_RUN_OPTIONS... [-- EXTRA QEMU ARGS...]
 
 Every option that tools/qemu_run.py takes (--elf, --iso, --boot, --mem, --cmdline, --disk,
---timeout, --deterministic, --qemu, -v, and `-- EXTRA QEMU ARGS`) is passed through to it
+--keys, --timeout, --deterministic, --qemu, -v, and `-- EXTRA QEMU ARGS`) is passed through to it
 unchanged; the run is always in batch mode (the console goes through the runner, never a
 terminal). Meson registers one test per invocation, e.g.
 

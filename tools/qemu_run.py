@@ -152,6 +152,10 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument("--cmdline", help="kernel command line")
     ap.add_argument("--disk", action="append", default=[], metavar="FILE",
                     help="raw disk image as virtio-blk-pci (repeatable, in order)")
+    ap.add_argument("--keys", metavar="TEXT",
+                    help="type TEXT on the guest's PS/2 keyboard (QMP send-key) once it reads "
+                         "its console: letters, digits, space, - . , / = ; and the escapes "
+                         "\\n (Enter), \\t (Tab), \\b (Backspace)")
     ap.add_argument("--timeout", type=float, metavar="SECONDS",
                     help=f"kill QEMU after this long and return {STATUS_TIMEOUT} (default "
                          f"{DEFAULT_TIMEOUT:g}; interactive runs: none; 0: none)")
@@ -341,6 +345,22 @@ def die_with_parent() -> None:
         pass  # not Linux: best effort only
 
 
+# QEMU's key names (qcodes) for the characters --keys can type, on a US layout.
+_QCODE_SPECIAL = {" ": "spc", "\n": "ret", "-": "minus", ".": "dot", ",": "comma",
+                  "/": "slash", "=": "equal", ";": "semicolon", "\t": "tab", "\b": "backspace"}
+
+
+def key_qcodes(ch: str) -> list[str]:
+    """The keys held together to type `ch` (shift for capitals)."""
+    if ch.isascii() and (ch.islower() or ch.isdigit()):
+        return [ch]
+    if ch.isascii() and ch.isupper():
+        return ["shift", ch.lower()]
+    if ch in _QCODE_SPECIAL:
+        return [_QCODE_SPECIAL[ch]]
+    raise RunnerError(f"--keys cannot type {ch!r}")
+
+
 class QmpMonitor:
     """Our end of QEMU's QMP monitor (QEMU runs with -S): negotiates QMP, sends `cont`, and
     records the SHUTDOWN event's reason. Used from the batch poll loop (non-blocking reads
@@ -354,11 +374,19 @@ class QmpMonitor:
         self.shutdown_reason: Optional[str] = None
         self.error: Optional[str] = None
 
-    def send(self, command: str) -> None:
+    def send(self, command: str, arguments: Optional[dict] = None) -> None:
+        message: dict = {"execute": command, "id": command}
+        if arguments is not None:
+            message["arguments"] = arguments
         try:
-            self.sock.sendall(json.dumps({"execute": command, "id": command}).encode() + b"\n")
+            self.sock.sendall(json.dumps(message).encode() + b"\n")
         except OSError:
             pass  # QEMU has gone; its exit code tells the rest
+
+    def type_keys(self, text: str) -> None:
+        """Presses and releases a key for each character of `text` on the guest's keyboard."""
+        for ch in text:
+            self.send("send-key", {"keys": [{"type": "qcode", "data": q} for q in key_qcodes(ch)]})
 
     def on_readable(self) -> bool:
         """Read and handle what has arrived. False at EOF."""
@@ -413,9 +441,11 @@ class BatchRun:
     """One QEMU run whose console, debug console and QMP monitor are socketpairs that this
     object services in a single poll loop (see the module docstring)."""
 
-    def __init__(self, cmd: list[str], timeout: Optional[float], verbose: bool):
+    def __init__(self, cmd: list[str], timeout: Optional[float], verbose: bool,
+                 keys: Optional[str] = None):
         self.timeout = timeout
         self.verbose = verbose
+        self.keys = keys
         self.serial, serial_q = socket.socketpair()
         self.debugcon, debugcon_q = socket.socketpair()
         self.qmp, qmp_q = socket.socketpair()
@@ -489,6 +519,8 @@ class BatchRun:
             self.ready = True
             if self.verbose:
                 diag("guest is reading the console; sending stdin")
+            if self.keys:
+                self.monitor.type_keys(self.keys)
         return bool(data)
 
     # --- the loop --------------------------------------------------------------------------
@@ -662,19 +694,23 @@ def run_interactive(cmd: list[str], timeout: Optional[float], verbose: bool) -> 
 def main(argv: list[str]) -> int:
     ensure_std_fds()
     args, extra = parse_args(argv)
+    if args.keys:
+        args.keys = args.keys.replace("\\n", "\n").replace("\\t", "\t").replace("\\b", "\b")
     # A runner killed by SIGTERM (meson's test timeout, CI cancellation) must not leave
     # QEMU behind: turn SIGTERM into an exception so the cleanup below runs.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     with tempfile.TemporaryDirectory(prefix="qemu_run-") as tmpdir:
         try:
             cmd = base_command(args, tmpdir) + extra
+            for ch in args.keys or "":
+                key_qcodes(ch)  # Every character typable, before QEMU starts.
         except RunnerError as e:
             diag(str(e))
             return STATUS_QEMU_FAILED
         try:
             if args.interactive:
                 return run_interactive(cmd, args.timeout, args.verbose)
-            return BatchRun(cmd, args.timeout, args.verbose).run()
+            return BatchRun(cmd, args.timeout, args.verbose, args.keys).run()
         except KeyboardInterrupt:
             diag("interrupted")
             return 130

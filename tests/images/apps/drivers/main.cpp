@@ -5,6 +5,8 @@
 // arrived (so that a test can tell that none was lost). With a disk attached
 // (./mosaic run --disk FILE, an ext2 volume), it mounts /dev/vda at /mnt, writes files there,
 // reads them back and unmounts, so that the host's e2fsck and debugfs can check what it wrote.
+// With `keyboard` on the command line it first reads a line typed on the PS/2 keyboard through
+// the VGA console's terminal /dev/tty1.
 #include <drv/pc_machine.hpp>
 
 #include <vfs/devfs.hpp>
@@ -86,6 +88,23 @@ void talk(vfs::Vfs& v) {
   summary();
 }
 
+// With `keyboard` on the command line: one line typed on the PS/2 keyboard (the runner's
+// --keys), read through /dev/tty1 (the VGA console's terminal) and reported on the log.
+void read_keyboard_line(vfs::Vfs& v) {
+  auto tty = v.open(v.context(), "/dev/tty1", kReadWrite);
+  check(tty.has_value(), "open /dev/tty1");
+  if (!tty) return;
+  write_text(**tty, "console: type a line\n");
+  mos::platform::console_announce_input();
+  char line[128];
+  auto n = (*tty)->read(std::as_writable_bytes(std::span(line)));
+  check(n.has_value() && *n > 0, "a line from the keyboard");
+  if (!n) return;
+  std::string_view text(line, *n);
+  if (!text.empty() && text.back() == '\n') text.remove_suffix(1);
+  info("console: got '{}'", text);
+}
+
 // Writes a file and reads it back.
 void write_file(vfs::Vfs& v, std::string_view path, std::span<const std::byte> data) {
   auto file = v.open(v.context(), path, kWriteOnly | kCreate | kTruncate, 0644);
@@ -144,7 +163,7 @@ void use_disk(vfs::Vfs& v, drv::PcMachine& machine) {
 
 }  // namespace
 
-mos::platform::ExitStatus mos::app_main(const BootInfo&) noexcept {
+mos::platform::ExitStatus mos::app_main(const BootInfo& boot) noexcept {
   vfs::TmpFsOptions options;
   options.root_mode = 0755;
   auto fs = vfs::TmpFs::create(options);
@@ -168,6 +187,10 @@ mos::platform::ExitStatus mos::app_main(const BootInfo&) noexcept {
   const drv::CalendarTime now = drv::from_unix_seconds(sched::wall_clock_ns() / 1'000'000'000);
   info("drivers: wall clock {}-{:02}-{:02}", now.year, now.month, now.day);
   use_disk(v, **machine);
+  if (boot.options().has_flag("keyboard")) {
+    check((*machine)->console_terminal.get() != nullptr, "a VGA console and keyboard");
+    if ((*machine)->console_terminal) read_keyboard_line(v);
+  }
   if ((*machine)->serial_terminal) {
     talk(v);
     // Everything the terminal was given goes out before the machine stops.
