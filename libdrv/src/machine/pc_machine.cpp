@@ -40,7 +40,8 @@ struct SerialPort {
   std::uint8_t irq;
   std::uint32_t minor;
 };
-constexpr SerialPort kSerialPorts[] = {{0x3f8, 4, 64}, {0x2f8, 3, 65}};
+// Not const: a Device's bus data is a plain pointer.
+SerialPort g_serial_ports[] = {{0x3f8, 4, 64}, {0x2f8, 3, 65}};
 
 class SerialDriver final : public Driver {
  public:
@@ -311,15 +312,15 @@ class VirtioBlkDriver final : public Driver {
 // Everything that lives as long as the kernel.
 struct Machine {
   explicit Machine(vfs::Vfs& vfs) noexcept
-      : serial(vfs, state), console(vfs, state), disks(vfs, state, pci), pci(Io{}) {}
+      : pci(Io{}), serial(vfs, state), console(vfs, state), disks(vfs, state, pci) {}
   PcMachine state;
+  PciPortConfigSpace<Io> pci;
   SerialDriver serial;
   LocalConsoleDriver console;
   ClockDriver clock;
   VirtioBlkDriver disks;
-  PciPortConfigSpace<Io> pci;
-  Device serial_devices[2] = {{"com1", "ns16550", const_cast<SerialPort*>(&kSerialPorts[0])},
-                              {"com2", "ns16550", const_cast<SerialPort*>(&kSerialPorts[1])}};
+  Device serial_devices[2] = {{"com1", "ns16550", &g_serial_ports[0]},
+                              {"com2", "ns16550", &g_serial_ports[1]}};
   Device console_device{"vga", "pc-console"};
   Device clock_device{"rtc", "mc146818"};
 };
