@@ -2,11 +2,12 @@
 
 namespace mos::sched {
 
-Result<void> ConditionVariable::wait(Mutex& mutex, Deadline deadline) noexcept {
+Result<void> ConditionVariable::wait(Mutex& mutex, Deadline deadline,
+                                     Interruptible interruptible) noexcept {
   SchedulerGuard guard;
   // Releasing the mutex and queueing happen under one guard: a notify cannot come between.
   MOS_TRY(mutex.unlock_locked(guard));
-  auto waited = waiters_.wait(guard, deadline);
+  auto waited = waiters_.wait(guard, deadline, interruptible);
   auto relocked = mutex.lock_locked(guard, Deadline::never());
   MOS_ASSERT(relocked.has_value());
   return waited;

@@ -9,7 +9,7 @@ Result<void> Event::wait(Deadline deadline) noexcept {
     return {};
   }
   // set() wakes us without leaving the event set (Auto) or leaves it set (Manual).
-  return waiters_.wait(guard, deadline);
+  return waiters_.wait(guard, deadline, Interruptible::No);
 }
 
 void Event::set() noexcept {

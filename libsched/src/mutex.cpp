@@ -45,7 +45,7 @@ Result<void> Mutex::lock_locked(SchedulerGuard& guard, Deadline deadline) noexce
   if (self.effective_priority_ < owner_->effective_priority_) {
     s.set_effective_priority(*owner_, self.effective_priority_);
   }
-  auto waited = waiters_.wait(guard, deadline);
+  auto waited = waiters_.wait(guard, deadline, Interruptible::No);
   self.blocked_on_mutex_ = nullptr;
   if (waited) {
     MOS_ASSERT(owner_ == &self);  // unlock handed it over.

@@ -9,7 +9,7 @@ Result<void> Semaphore::wait(Deadline deadline) noexcept {
     return {};
   }
   // post() hands its unit to us directly: nothing to take after waking.
-  return waiters_.wait(guard, deadline);
+  return waiters_.wait(guard, deadline, Interruptible::No);
 }
 
 Result<void> Semaphore::try_wait() noexcept {

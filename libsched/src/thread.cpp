@@ -166,6 +166,29 @@ Result<void> set_params(Thread& thread, const SchedParams& params) noexcept {
 
 int& thread_errno() noexcept { return current().errno_; }
 
+void interrupt(Thread& thread) noexcept {
+  SchedulerGuard guard;
+  interrupt(guard, thread);
+}
+
+void interrupt(SchedulerGuard& guard, Thread& thread) noexcept {
+  thread.interrupt_pending_ = true;
+  if (thread.state_ == ThreadState::Blocked && thread.interruptible_wait_ &&
+      thread.waiting_on_ != nullptr) {
+    guard.scheduler().wake(thread, Thread::WakeReason::Interrupted);
+  }
+}
+
+bool interrupt_pending() noexcept {
+  SchedulerGuard guard;
+  return guard.scheduler().current().interrupt_pending_;
+}
+
+void clear_interrupt() noexcept {
+  SchedulerGuard guard;
+  guard.scheduler().current().interrupt_pending_ = false;
+}
+
 Result<TlsKey> tls_key_create() noexcept { return Scheduler::on_this_cpu().tls_key_create(); }
 
 void* tls_get(TlsKey key) noexcept {

@@ -4,16 +4,22 @@
 
 namespace mos::sched {
 
-Result<void> WaitQueue::wait(SchedulerGuard& guard, Deadline deadline) noexcept {
+Result<void> WaitQueue::wait(SchedulerGuard& guard, Deadline deadline,
+                             Interruptible interruptible) noexcept {
   Scheduler& s = guard.scheduler();
   Thread& self = s.current();
+  const bool may_interrupt = interruptible == Interruptible::Yes;
+  if (may_interrupt && self.interrupt_pending_) return Error::Interrupted;
   if (!deadline.is_never() && deadline.ns() <= platform::monotonic_ns()) return Error::TimedOut;
   insert(self);
   self.waiting_on_ = this;
   self.wake_reason_ = Thread::WakeReason::None;
+  self.interruptible_wait_ = may_interrupt;
   if (!deadline.is_never()) s.arm_timeout(self, deadline);
   s.block_current(ThreadState::Blocked);
+  self.interruptible_wait_ = false;
   if (self.wake_reason_ == Thread::WakeReason::TimedOut) return Error::TimedOut;
+  if (self.wake_reason_ == Thread::WakeReason::Interrupted) return Error::Interrupted;
   return {};
 }
 

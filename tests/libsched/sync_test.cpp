@@ -8,6 +8,7 @@
 #include <sched/scheduler.hpp>
 #include <sched/semaphore.hpp>
 #include <sched/thread.hpp>
+#include <sched/wait_queue.hpp>
 
 #include "random.hpp"
 #include "sched_test_support.hpp"
@@ -341,4 +342,50 @@ TEST_CASE("time: randomised waits with timeouts against wakeups; every waiter en
   CHECK(acquired + timed_out == kWaiters);
   // Every token went to a waiter or is still there: none lost, none given twice.
   CHECK(static_cast<int>(acquired) + static_cast<int>(tokens.value()) == posted);
+}
+
+TEST_CASE("interrupt: ends an interruptible wait, spares uninterruptible ones, stays until cleared") {
+  WaitQueue queue;
+  std::atomic<int> stage{0};
+  std::atomic<int> result{-1};
+  Thread& waiter = must_spawn([&] {
+    SchedulerGuard guard;
+    auto waited = queue.wait(guard);  // Interruptible by default.
+    result = waited ? 0 : static_cast<int>(waited.error());
+  });
+  while (waiter.state() != ThreadState::Blocked) sched::yield();
+  sched::interrupt(waiter);
+  must_join(waiter);
+  CHECK(result == static_cast<int>(Error::Interrupted));
+
+  // A pending interruption ends the next interruptible wait at once, but not an uninterruptible
+  // one, nor a mutex or a semaphore; clear_interrupt() ends it.
+  Semaphore semaphore(0);
+  std::atomic<int> early{-1};
+  std::atomic<int> after_clear{-1};
+  Thread& second = must_spawn([&] {
+    sched::interrupt(sched::current());
+    {
+      SchedulerGuard guard;
+      auto waited = queue.wait(guard, Deadline::never(), Interruptible::Yes);
+      early = waited ? 0 : static_cast<int>(waited.error());
+    }
+    if (!sched::interrupt_pending()) return;
+    stage = 1;
+    (void)semaphore.wait();  // Not interruptible: waits for the post.
+    stage = 2;
+    sched::clear_interrupt();
+    SchedulerGuard guard;
+    auto waited = queue.wait(guard, Deadline::after(kMs));
+    after_clear = waited ? 0 : static_cast<int>(waited.error());
+  });
+  while (stage.load() != 1) sched::yield();
+  sched::interrupt(second);  // The semaphore wait must not end.
+  for (int i = 0; i < 20; ++i) sched::yield();
+  CHECK(stage == 1);
+  CHECK(semaphore.post().has_value());
+  must_join(second);
+  CHECK(early == static_cast<int>(Error::Interrupted));
+  CHECK(stage == 2);
+  CHECK(after_clear == static_cast<int>(Error::TimedOut));
 }

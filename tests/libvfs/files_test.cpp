@@ -308,3 +308,30 @@ TEST_CASE("device nodes reach their registered device; none registered is ENXIO"
   REQUIRE(ns.devices.remove(FileType::CharDevice, {42, 0}).has_value());
   CHECK(error_of(ns.vfs->open(ns.root, "/dev42", kReadOnly)) == Error::NoDeviceOrAddress);
 }
+
+TEST_CASE("pipes: open_pipe gives two ends of one FIFO that no path reaches") {
+  Namespace ns;
+  auto ends = ns.vfs->open_pipe(ns.root.credentials, 0);
+  REQUIRE(ends.has_value());
+  CHECK(ends->read->readable());
+  CHECK_FALSE(ends->read->writable());
+  CHECK(ends->write->writable());
+  CHECK_FALSE(ends->read->non_blocking());
+  CHECK(type_of(ns.vfs->stat(*ends->read)->mode) == FileType::Fifo);
+  REQUIRE(ends->write->write(bytes_of("through")).value() == 7);
+  CHECK(read_some(*ends->read, 16) == "through");
+  // Nothing shows in the namespace, and /proc/mounts-style listings do not see pipefs.
+  int mounts = 0;
+  ns.vfs->for_each_mount([&](const auto&) { ++mounts; });
+  CHECK(mounts == 1);
+  // O_NONBLOCK: an empty pipe says EAGAIN; without writers, end of file; without readers, EPIPE.
+  auto nonblocking = ns.vfs->open_pipe(ns.root.credentials, kNonBlocking | kCloseOnExec);
+  REQUIRE(nonblocking.has_value());
+  std::byte b[4];
+  CHECK(error_of(nonblocking->read->read(b)) == Error::TryAgain);
+  nonblocking->write.reset();
+  CHECK(nonblocking->read->read(b).value() == 0);
+  ends->read.reset();
+  CHECK(error_of(ends->write->write(bytes_of("x"))) == Error::BrokenPipe);
+  CHECK(error_of(ns.vfs->open_pipe(ns.root.credentials, kAppend)) == Error::InvalidArgument);
+}

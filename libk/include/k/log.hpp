@@ -4,7 +4,9 @@
 
 #include <k/format.hpp>
 
+#include <cstddef>
 #include <cstdint>
+#include <span>
 
 namespace mos::log {
 
@@ -15,6 +17,12 @@ enum class Level : std::uint8_t { Error, Warn, Info, Debug, Trace };
 void set_level(Level level) noexcept;
 /// The most verbose level shown now.
 Level level() noexcept;
+
+/// How many bytes of recent log lines the logger keeps for dmesg (the oldest go first).
+inline constexpr std::size_t kHistoryBytes = 16 * 1024;
+/// Copies the kept lines, oldest first, into `out` (as many as fit, from the newest backwards);
+/// returns how many bytes it copied. The lines are kept whether or not a console shows them.
+std::size_t copy_history(std::span<char> out) noexcept;
 
 namespace detail {
 #ifndef MOS_LOG_LEVEL_MAX

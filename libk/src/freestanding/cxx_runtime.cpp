@@ -60,7 +60,8 @@ std::uintptr_t __stack_chk_guard = 0x595e9fbd94fda766ULL;
 [[noreturn]] void __stack_chk_fail() { mos::panic("stack smashing detected"); }
 
 // libstdc++ headers call abort() on what would have been an exception (e.g. a bad optional).
-[[noreturn]] void abort() { mos::panic("abort() called"); }
+// Weak: libposix, when linked, ends only the calling process instead.
+[[noreturn, gnu::weak]] void abort() { mos::panic("abort() called"); }
 
 }  // extern "C"
 

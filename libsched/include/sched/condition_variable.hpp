@@ -20,8 +20,10 @@ class ConditionVariable {
   ConditionVariable& operator=(const ConditionVariable&) = delete;
 
   /// Releases `mutex` (which the caller must hold: else Error::NotPermitted), waits for a
-  /// notification until `deadline` (Error::TimedOut), and takes `mutex` again.
-  Result<void> wait(Mutex& mutex, Deadline deadline = Deadline::never()) noexcept;
+  /// notification until `deadline` (Error::TimedOut) or, if `interruptible`, until the thread is
+  /// interrupted (Error::Interrupted), and takes `mutex` again.
+  Result<void> wait(Mutex& mutex, Deadline deadline = Deadline::never(),
+                    Interruptible interruptible = Interruptible::No) noexcept;
   /// Wakes one waiter, if any.
   void notify_one() noexcept;
   /// Wakes every waiter.

@@ -87,6 +87,7 @@ class Scheduler {
   friend class SchedulerGuard;
   friend class WaitQueue;
   friend class Mutex;
+  friend void interrupt(SchedulerGuard& guard, Thread& thread) noexcept;
 
   // The per-CPU data the CPU-local pointer leads to.
   struct Cpu {

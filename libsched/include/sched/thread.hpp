@@ -24,6 +24,7 @@
 namespace mos::sched {
 
 class Scheduler;
+class SchedulerGuard;
 class WaitQueue;
 class Mutex;
 class StackSource;
@@ -56,6 +57,11 @@ struct SchedParams {
   /// `edf`: the CPU time one job needs per period, for admission control.
   std::uint64_t runtime_ns = 0;
 };
+
+/// Whether a wait ends early when someone interrupts the waiting thread (interrupt()): what
+/// libposix's signals need from pipes, terminals and sleeps. Waits whose callers cannot cope
+/// with an early end (a mutex, a disk request's completion) are not.
+enum class Interruptible : bool { No, Yes };
 
 /// Whether a new thread is joined by someone, or frees itself when it ends.
 enum class Detached : bool { No, Yes };
@@ -122,13 +128,18 @@ class Thread {
   /// Raw room for the policy's data.
   void* policy_storage() noexcept { return policy_data_; }
 
+  /// What the thread works for: libposix keeps the thread's process here. libsched never
+  /// reads it.
+  void* owner() const noexcept { return owner_; }
+  void set_owner(void* owner) noexcept { owner_ = owner; }
+
  private:
   friend class Scheduler;
   friend class WaitQueue;
   friend class Mutex;
 
   // Why a blocked thread became runnable again.
-  enum class WakeReason : std::uint8_t { None, Woken, TimedOut };
+  enum class WakeReason : std::uint8_t { None, Woken, TimedOut, Interrupted };
 
   struct ByDeadline {
     bool operator()(const Thread& a, const Thread& b) const noexcept {
@@ -162,6 +173,8 @@ class Thread {
   WaitQueue* waiting_on_ = nullptr;
   ListNode wait_node_;
   WakeReason wake_reason_ = WakeReason::None;
+  bool interrupt_pending_ = false;    // interrupt() was called and not yet cleared.
+  bool interruptible_wait_ = false;   // Its current wait ends on interrupt().
   std::uint64_t deadline_ns_ = 0;
   RbNode timer_node_;  // In the timer queue while a deadline is pending.
   Mutex* blocked_on_mutex_ = nullptr;  // For priority inheritance along chains of owners.
@@ -173,10 +186,15 @@ class Thread {
   std::uint64_t switches_in_ = 0;
   int errno_ = 0;
   void* tls_[kTlsSlots] = {};
+  void* owner_ = nullptr;
 
   alignas(std::max_align_t) std::byte policy_data_[kPolicyDataBytes] = {};
 
   friend int& thread_errno() noexcept;
+  friend void interrupt(Thread& thread) noexcept;
+  friend void interrupt(SchedulerGuard& guard, Thread& thread) noexcept;
+  friend bool interrupt_pending() noexcept;
+  friend void clear_interrupt() noexcept;
   friend void* tls_get(TlsKey key) noexcept;
   friend Result<void> tls_set(TlsKey key, void* value) noexcept;
 };
@@ -239,6 +257,16 @@ void sleep_until(Deadline deadline) noexcept;
 /// Changes a thread's scheduling parameters. Error::InvalidArgument for values the policy
 /// refuses; Error::Busy when admission control refuses them.
 Result<void> set_params(Thread& thread, const SchedParams& params) noexcept;
+
+/// Interrupts `thread`: its current interruptible wait (if any) and every later one end with
+/// Error::Interrupted until it calls clear_interrupt(). Any context, interrupt handlers too.
+void interrupt(Thread& thread) noexcept;
+/// The same, for a caller that holds the scheduler lock already.
+void interrupt(SchedulerGuard& guard, Thread& thread) noexcept;
+/// Whether the calling thread has been interrupted (and has not cleared it).
+bool interrupt_pending() noexcept;
+/// Clears the calling thread's interruption (libposix: once no signal is left to deliver).
+void clear_interrupt() noexcept;
 
 /// The calling thread's errno.
 int& thread_errno() noexcept;

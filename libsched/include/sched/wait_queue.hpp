@@ -32,8 +32,11 @@ class WaitQueue {
 
   /// Blocks the calling thread until a wake_one/wake_all picks it (success) or `deadline`
   /// passes (Error::TimedOut; at once if it has passed already). The guard is held again when
-  /// it returns. Never call it from the idle thread or an interrupt handler.
-  Result<void> wait(SchedulerGuard& guard, Deadline deadline = Deadline::never()) noexcept;
+  /// it returns. An interruptible wait also ends with Error::Interrupted when the thread is
+  /// interrupted (sched::interrupt), at once if it is already. Never call it from the idle
+  /// thread or an interrupt handler.
+  Result<void> wait(SchedulerGuard& guard, Deadline deadline = Deadline::never(),
+                    Interruptible interruptible = Interruptible::Yes) noexcept;
 
   /// Wakes the first waiter; false if there was none.
   bool wake_one(SchedulerGuard& guard) noexcept;

@@ -155,6 +155,15 @@ class Vfs {
   /// Writes every file system's cached data to its storage.
   Result<void> sync() noexcept;
 
+  /// The two ends of a pipe(2): a FIFO on a file system of the VFS's own that no path reaches
+  /// (Linux's pipefs), opened for reading and for writing. `flags` may hold O_NONBLOCK and
+  /// O_CLOEXEC (the latter is the caller's to keep: it belongs to descriptors).
+  struct PipeEnds {
+    RefPtr<OpenFile> read;
+    RefPtr<OpenFile> write;
+  };
+  Result<PipeEnds> open_pipe(const Credentials& credentials, std::uint32_t flags) noexcept;
+
   // --- The dentry cache -----------------------------------------------------------------------
   /// Dentries cached now, and the most kept when unused.
   std::size_t cached_dentries() const noexcept { return cached_; }
@@ -243,6 +252,8 @@ class Vfs {
   std::size_t cached_ = 0;
   std::size_t cache_limit_ = 8192;
   std::atomic<std::int64_t> time_offset_{0};  // Time of day minus the monotonic clock, in ns.
+  RefPtr<Mount> pipe_mount_;  // Where open_pipe's FIFOs live; in no namespace. Under lock_.
+  std::uint64_t pipes_made_ = 0;  // Names them. Under lock_.
 };
 
 }  // namespace mos::vfs

@@ -41,6 +41,7 @@ void Vfs::destroy(Vfs* vfs) noexcept {
     sched::MutexGuard guard(vfs->lock_);
     while (!vfs->mounts_.empty()) vfs->detach_mount(vfs->mounts_.back());
     vfs->root_mount_.reset();
+    vfs->pipe_mount_.reset();
   }
   delete vfs;
 }

@@ -1,0 +1,22 @@
+#pragma once
+/// The messages of strerror, strerror_r and strsignal. Error messages are the sentences of
+/// k/errors.def (Mosaic documents each error once); signal descriptions are glibc's words.
+
+#include <cstddef>
+
+namespace mos::posix::libc {
+
+/// The message for errno value `number`: the k/errors.def sentence for a known one, otherwise
+/// written into `buffer` as "Unknown error N". `buffer` must hold kErrorMessageBufferSize bytes.
+/// The result is either a static string or `buffer`.
+const char* strerror(int number, char* buffer) noexcept;
+/// Size of the buffer strerror needs for unknown numbers.
+inline constexpr std::size_t kErrorMessageBufferSize = 32;
+/// POSIX strerror_r: copies the message into `buffer` (`size` bytes). Returns 0, EINVAL for an
+/// unknown number (the "Unknown error N" text is still stored) or ERANGE when it was truncated.
+int strerror_r(int number, char* buffer, std::size_t size) noexcept;
+/// The description of signal `number` ("Hangup", "Interrupt", ...), or "Real-time signal N" /
+/// "Unknown signal N" written into `buffer` (kErrorMessageBufferSize bytes).
+const char* strsignal(int number, char* buffer) noexcept;
+
+}  // namespace mos::posix::libc
