@@ -22,7 +22,6 @@
 
 #include <k/app.hpp>
 #include <k/log.hpp>
-#include <k/platform/console.hpp>
 
 #include <span>
 #include <string_view>
@@ -182,7 +181,6 @@ mos::platform::ExitStatus mos::app_main(const BootInfo& boot) noexcept {
       log::warn("init: no shell on the console: {}", console.error());
     }
   }
-  platform::console_announce_input();
 
   // Reap children (orphans come here too) until the serial shell ends or power is asked for.
   int status = 0;

@@ -77,6 +77,11 @@ class Tty final : public vfs::Device, public CharacterSink {
   /// target must outlive its attachment.
   void set_signal_target(TtySignalTarget* target) noexcept;
 
+  /// Calls `hook` once, the first time a reader has to wait for input: the PC's serial console
+  /// tells the test harness it may start typing (platform::console_announce_input), so that
+  /// nothing typed ahead meets a terminal whose reader has not set it up yet.
+  void set_first_wait_hook(void (*hook)() noexcept) noexcept { first_wait_hook_ = hook; }
+
   /// CharacterSink: processes received characters; see the file comment. Interrupt-safe.
   void receive(std::span<const char> characters) noexcept override;
   /// One received character.
@@ -186,6 +191,7 @@ class Tty final : public vfs::Device, public CharacterSink {
 
   mutable SpinLock lock_;  // Guards every member below.
   TtySignalTarget* signal_target_ = nullptr;
+  void (*first_wait_hook_)() noexcept = nullptr;  // Taken by the first wait (scheduler lock).
   Termios termios_;
   WindowSize size_;
   std::int32_t foreground_ = 0;

@@ -19,6 +19,7 @@
 #include <mm/kernel_memory.hpp>
 
 #include <k/format.hpp>
+#include <k/platform/console.hpp>
 #include <k/log.hpp>
 #include <k/platform/device_interrupts.hpp>
 #include <k/platform/io.hpp>
@@ -77,7 +78,10 @@ class SerialDriver final : public Driver {
     // ISA lines are edge-triggered: a cause raised before the route (THR empty at once) made
     // its edge while the pin was masked. One pass of the handler takes it and re-arms the line.
     uart->on_interrupt();
-    if (port.minor == 64) machine_.serial_terminal = *tty;
+    if (port.minor == 64) {
+      machine_.serial_terminal = *tty;
+      (*tty)->set_first_wait_hook(&platform::console_announce_input);
+    }
     device.set_driver_data(uart);
     log::info("drv: {} is {} (IRQ {})", device.name(), path, port.irq);
     return {};

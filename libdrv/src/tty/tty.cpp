@@ -10,6 +10,7 @@
 #include <k/scope_guard.hpp>
 
 #include <new>
+#include <utility>
 
 namespace mos::drv {
 
@@ -138,6 +139,7 @@ Result<std::size_t> Tty::read(std::uint64_t, std::span<std::byte> out_bytes,
       if (copied > 0) return copied;
       return Error::TryAgain;
     }
+    if (auto hook = std::exchange(first_wait_hook_, nullptr)) hook();
     if (auto waited = readers_.wait(scheduler, deadline); !waited) {
       if (waited.error() == Error::TimedOut || copied > 0) return copied;
       return waited.error();
