@@ -160,6 +160,7 @@ class Process : public RefCounted {
   bool change_reported_ = true;     // Whether the parent has seen the last stop/continue.
   bool continued_ = false;          // The unreported change is a continue.
   bool exiting_ = false;            // Killed: ends at its next safe point.
+  bool ending_ = false;             // In System::die: no more signal delivery.
   int exit_signal_code_ = 0;
   sched::WaitQueue children_changed_;  // The process waits here for its children.
   sched::WaitQueue resumed_;           // A stopped process waits here for SIGCONT.

@@ -34,9 +34,12 @@ void System::exit(Process& self, int code) noexcept { die(self, exited_status(co
 void System::die(Process& self, int wait_status) noexcept {
   MOS_ASSERT(&self != init_.get());
   // What the program leaves: its C runtime (stdio buffers reach their files first), its
-  // descriptors, its directories.
-  if (self.c_runtime_.release != nullptr) self.c_runtime_.release(self.c_runtime_.data);
+  // descriptors, its directories. Flushing calls back into libposix, whose safe points must
+  // not deliver signals to a process that is ending already.
+  self.ending_ = true;
+  const CRuntimeSlot runtime = self.c_runtime_;
   self.c_runtime_ = {};
+  if (runtime.release != nullptr) runtime.release(runtime.data);
   self.fds_.close_all();
   self.cwd_ = {};
   self.root_ = {};

@@ -79,12 +79,19 @@ namespace mos::posix {
 Result<void> System::request_power(Process& self, PowerAction action) noexcept {
   if (self.credentials_.euid != 0) return Error::NotPermitted;
   if (action == PowerAction::None) return Error::InvalidArgument;
-  sched::SchedulerGuard guard;
-  if (power_ == PowerAction::None) power_ = action;
-  if (init_->thread_ != nullptr) sched::interrupt(guard, *init_->thread_);
+  {
+    sched::SchedulerGuard guard;
+    if (power_ == PowerAction::None) power_ = action;
+    if (init_->thread_ != nullptr) sched::interrupt(guard, *init_->thread_);
+  }
   if (&self == init_.get()) return {};
+  // Wait for the end; init's SIGKILL (it ends every process first) ends the wait and us.
   while (true) {
-    (void)never_woken_.wait(guard, sched::Deadline::never(), sched::Interruptible::No);
+    {
+      sched::SchedulerGuard guard;
+      (void)never_woken_.wait(guard, sched::Deadline::never(), sched::Interruptible::Yes);
+    }
+    (void)deliver_signals(self);
   }
 }
 

@@ -115,6 +115,7 @@ void System::stop_locked(sched::SchedulerGuard& guard, Process& self, int signal
 }
 
 bool System::deliver_signals(Process& self) noexcept {
+  if (self.ending_) return false;
   bool restart = true;
   while (true) {
     SignalAction action;

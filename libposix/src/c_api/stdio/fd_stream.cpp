@@ -2,7 +2,9 @@
 // dprintf.
 
 #include "c_stream.hpp"
-#include "system_calls.hpp"
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
 
 #include <posix/libc/stream_registry.hpp>
 

@@ -13,6 +13,13 @@ namespace mos::posix::c_api {
 
 inline constexpr int kAtExitHandlers = 32;
 inline constexpr int kGroupMembers = 32;
+inline constexpr int kPipeStreams = 8;
+
+/// A stream popen made and the child at its other end.
+struct PipeStream {
+  void* stream = nullptr;
+  int pid = 0;
+};
 
 /// See the file comment.
 struct CRuntime {
@@ -29,6 +36,7 @@ struct CRuntime {
   void (*at_quick_exit[kAtExitHandlers])() = {};
   int at_quick_exit_count = 0;
   unsigned int random_state = 1;  ///< rand/srand.
+  PipeStream pipes[kPipeStreams] = {};  ///< popen's children, for pclose.
 };
 
 /// The calling process's runtime (a shared fallback for threads outside every process).
