@@ -3,7 +3,8 @@
 
 Freestanding code is every C/C++/assembler source under lib*/ (except lib*/testing/, which holds
 host-only fakes), under platforms/x86_64/ (except its testing/, for the same reason), and under
-apps/ and tests/images/apps/ (application code, linked into kernel images). In those files each
+apps/, examples/ and tests/images/apps/ (application code, linked into kernel images). In those
+files each
 `#include <...>` that is not a project header must name a header from the whitelist in
 libk/README.md, section "Standard headers allowed in freestanding code" (the single source of
 truth). A project header is one that resolves under some `include/` directory of the repository,
@@ -72,7 +73,8 @@ def freestanding_files(repo: Path):
     roots = sorted(d for d in repo.iterdir() if d.is_dir() and d.name.startswith("lib"))
     # The x86_64 platform, and the apps linked with it into images (tests/images/apps/ holds
     # images that exist only for image tests).
-    for extra in (Path("platforms") / "x86_64", Path("apps"), Path("tests") / "images" / "apps"):
+    for extra in (Path("platforms") / "x86_64", Path("apps"), Path("examples"),
+                  Path("tests") / "images" / "apps"):
         if (repo / extra).is_dir():
             roots.append(repo / extra)
     for root in roots:

@@ -10,11 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <unistd.h>
-
-extern "C" {
-extern char** environ;
-}
+#include <unistd.h>  // environ (glibc declares it with _GNU_SOURCE, which g++ defines)
 
 namespace mos::programs::files {
 
