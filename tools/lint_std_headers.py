@@ -4,8 +4,7 @@
 Freestanding code is every C/C++/assembler source under lib*/ (except lib*/testing/, which holds
 host-only fakes), under platforms/x86_64/ (except its testing/, for the same reason), and under
 apps/, examples/ and tests/images/apps/ (application code, linked into kernel images). In those
-files each
-`#include <...>` that is not a project header must name a header from the whitelist in
+files each `#include <...>` that is not a project header must name a header from the whitelist in
 libk/README.md, section "Standard headers allowed in freestanding code" (the single source of
 truth). A project header is one that resolves under some `include/` directory of the repository,
 e.g. <k/format.hpp> or <x86_64/cpu.hpp>.
