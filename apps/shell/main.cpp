@@ -34,6 +34,9 @@ namespace posix = mos::posix;
 using mos::Error;
 using mos::Result;
 
+// The largest exit status the image can report (see tools/qemu_run.py).
+constexpr int kLargestStatus = 126;
+
 // The environment every shell starts with.
 char kPath[] = "PATH=/bin";
 char kHome[] = "HOME=/root";
@@ -196,7 +199,12 @@ mos::platform::ExitStatus mos::app_main(const BootInfo& boot) noexcept {
     }
     if (waited->pid == *serial_shell) {
       const int wait_status = waited->status;
-      status = (wait_status & 0x7f) == 0 ? (wait_status >> 8) & 0xff : 128 + (wait_status & 0x7f);
+      if ((wait_status & 0x7f) == 0) {
+        status = (wait_status >> 8) & 0xff;
+      } else {
+        log::warn("init: the shell was killed by signal {}", wait_status & 0x7f);
+        status = 128 + (wait_status & 0x7f);
+      }
       break;
     }
   }
@@ -211,5 +219,7 @@ mos::platform::ExitStatus mos::app_main(const BootInfo& boot) noexcept {
     if (auto flushed = disk->flush(); !flushed) log::warn("init: disk flush: {}", flushed.error());
   }
   (void)pc.serial_terminal->drain();
+  // QEMU's isa-debug-exit carries 0..126: a larger status (a signal's 128 + n) says 126.
+  if (status > kLargestStatus) status = kLargestStatus;
   return static_cast<platform::ExitStatus>(status);
 }
