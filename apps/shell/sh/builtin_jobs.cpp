@@ -1,6 +1,7 @@
 // Signals and jobs: trap, kill, wait, jobs, fg, bg.
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -136,15 +137,28 @@ int builtin_kill(Shell& sh, int argc, char** argv) {
   if (i < argc && strcmp(argv[i], "-l") == 0) {
     StrBuf out;
     if (i + 1 < argc) {
+      // A number (or an exit status 128 + n) gives its name; a name gives its number.
       for (++i; i < argc; ++i) {
-        int n = atoi(argv[i]);
-        if (n > 128) n -= 128;
-        const char* name = signal_name(n);
-        if (name == nullptr) {
-          sh_error(sh, "kill: invalid signal number or exit status: %s", argv[i]);
-          return 2;
+        char* end = nullptr;
+        long n = strtol(argv[i], &end, 10);
+        if (end != argv[i] && *end == '\0') {
+          if (n > 128) n -= 128;
+          const char* name = signal_name(static_cast<int>(n));
+          if (name == nullptr) {
+            sh_error(sh, "kill: invalid signal number or exit status: %s", argv[i]);
+            return 2;
+          }
+          out.append(name);
+        } else {
+          const int number = signal_number(argv[i]);
+          if (number <= 0) {
+            sh_error(sh, "kill: invalid signal name: %s", argv[i]);
+            return 2;
+          }
+          char text[16];
+          snprintf(text, sizeof text, "%d", number);
+          out.append(text);
         }
-        out.append(name);
         out.push('\n');
       }
     } else {

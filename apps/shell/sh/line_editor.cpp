@@ -2,6 +2,12 @@
 
 namespace mos::sh {
 
+void History::copy_from(const History& other) {
+  free_strings(lines_);
+  for (size_t i = 0; i < other.lines_.size(); ++i) lines_.push(dup_str(other.lines_[i]));
+  first_number_ = other.first_number_;
+}
+
 void History::add(const char* line) {
   size_t n = strlen(line);
   while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r')) --n;

@@ -23,6 +23,8 @@ class History {
   const char* at(size_t i) const { return lines_[i]; }
   /// The number of the first kept entry (entries dropped from the front keep their numbers).
   size_t first_number() const { return first_number_; }
+  /// Makes this history a copy of `other` (a subshell's, so that `history | tail` works).
+  void copy_from(const History& other);
 
  private:
   static constexpr size_t kMaxLines = 500;

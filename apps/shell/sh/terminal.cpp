@@ -44,7 +44,9 @@ bool terminal_read_line(void* ctx, StrBuf& out, bool continuation, bool* cancell
   char* buf = static_cast<char*>(must_alloc(64));
   for (bool done = false; !done;) {
     if (t.pending.empty()) {
-      const ssize_t r = read(t.fd, buf, 64);
+      // One byte at a time: what follows the line (typed ahead) belongs to whoever reads the
+      // terminal next, e.g. the `read` builtin or a program, as with readline.
+      const ssize_t r = read(t.fd, buf, 1);
       if (r < 0 && errno == EINTR) continue;
       if (r <= 0) {
         result = false;

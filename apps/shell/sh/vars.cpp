@@ -306,6 +306,7 @@ Shell* clone_shell(const Shell& from) {
   sh->func_depth = from.func_depth;
   sh->eval_depth = from.eval_depth;
   sh->lineno = from.lineno;
+  sh->history.copy_from(from.history);
   for (int fd : from.private_fds) sh->private_fds.push(fd);
   sh->is_subshell = true;
   return sh;

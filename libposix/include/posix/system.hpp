@@ -106,8 +106,8 @@ class System final : public drv::TtySignalTarget, public vfs::ProcessInformation
   Result<void> kill(Process& sender, Pid pid, int signal) noexcept;
   /// Delivers the calling process's pending, unblocked signals: runs handlers, stops until
   /// SIGCONT, or ends the process. Returns whether an interrupted call may restart (no handler
-  /// ran, or each that ran had SA_RESTART).
-  bool deliver_signals(Process& self) noexcept;
+  /// ran, or each that ran had SA_RESTART); *handler_ran (if given) says whether one ran.
+  bool deliver_signals(Process& self, bool* handler_ran = nullptr) noexcept;
   /// sigaction(2). Error::InvalidArgument for a bad signal or SIGKILL/SIGSTOP.
   Result<SignalAction> set_action(Process& self, int signal, const SignalAction* action) noexcept;
   /// sigprocmask(2): how 0 block, 1 unblock, 2 set. Returns the old mask.

@@ -18,6 +18,12 @@ constexpr std::uint32_t kTerminalMajor = 4;
 
 vfs::Vfs& vfs_of(Process& self) noexcept { return self.system().vfs(); }
 
+// RLIMIT_NOFILE: descriptors are below this.
+int descriptor_limit(Process& self) noexcept {
+  const std::uint64_t limit = self.limit(kLimitOpenFiles).current;
+  return limit < kMaxFds ? static_cast<int>(limit) : kMaxFds;
+}
+
 // The context a path is resolved in: the working directory, or a directory descriptor's.
 Result<vfs::Context> context_at(Process& self, int directory_fd, std::string_view path) noexcept {
   vfs::Context context = self.context();
@@ -52,10 +58,9 @@ Result<int> open(Process& self, int directory_fd, std::string_view path, std::ui
   const vfs::Context context = MOS_TRY(context_at(self, directory_fd, path));
   RefPtr<vfs::OpenFile> file = MOS_TRY(vfs_of(self).open(context, path, flags, mode));
   acquire_terminal(self, *file, flags);
-  const auto limit = self.limit(kLimitOpenFiles).current;
   return self.fds().install(static_cast<RefPtr<vfs::OpenFile>&&>(file),
                             (flags & kCloseOnExec) != 0 ? CloseOnExec::Yes : CloseOnExec::No, 0,
-                            limit < kMaxFds ? static_cast<int>(limit) : kMaxFds);
+                            descriptor_limit(self));
 }
 
 Result<void> close(Process& self, int fd) noexcept { return self.fds().close(fd); }
@@ -95,11 +100,13 @@ Result<std::int64_t> seek(Process& self, int fd, std::int64_t offset, int whence
 
 Result<int> dup(Process& self, int fd) noexcept {
   RefPtr<vfs::OpenFile> file = MOS_TRY(self.fds().get(fd));
-  return self.fds().install(static_cast<RefPtr<vfs::OpenFile>&&>(file), CloseOnExec::No);
+  return self.fds().install(static_cast<RefPtr<vfs::OpenFile>&&>(file), CloseOnExec::No, 0,
+                            descriptor_limit(self));
 }
 
 Result<int> dup2(Process& self, int fd, int new_fd) noexcept {
   RefPtr<vfs::OpenFile> file = MOS_TRY(self.fds().get(fd));
+  if (new_fd < 0 || new_fd >= descriptor_limit(self)) return Error::BadFileDescriptor;
   if (fd == new_fd) return new_fd;
   MOS_TRY(self.fds().install_at(new_fd, static_cast<RefPtr<vfs::OpenFile>&&>(file),
                                 CloseOnExec::No));
@@ -109,6 +116,7 @@ Result<int> dup2(Process& self, int fd, int new_fd) noexcept {
 Result<int> dup3(Process& self, int fd, int new_fd, std::uint32_t flags) noexcept {
   if ((flags & ~kCloseOnExec) != 0 || fd == new_fd) return Error::InvalidArgument;
   RefPtr<vfs::OpenFile> file = MOS_TRY(self.fds().get(fd));
+  if (new_fd < 0 || new_fd >= descriptor_limit(self)) return Error::BadFileDescriptor;
   MOS_TRY(self.fds().install_at(new_fd, static_cast<RefPtr<vfs::OpenFile>&&>(file),
                                 flags != 0 ? CloseOnExec::Yes : CloseOnExec::No));
   return new_fd;
@@ -121,10 +129,10 @@ Result<int> fcntl(Process& self, int fd, int command, std::uintptr_t argument) n
     case kDupFd:
     case kDupFdCloseOnExec: {
       const auto minimum = static_cast<std::intptr_t>(argument);
-      if (minimum < 0 || minimum >= kMaxFds) return Error::InvalidArgument;
+      if (minimum < 0 || minimum >= descriptor_limit(self)) return Error::InvalidArgument;
       return self.fds().install(static_cast<RefPtr<vfs::OpenFile>&&>(file),
                                 command == kDupFd ? CloseOnExec::No : CloseOnExec::Yes,
-                                static_cast<int>(minimum));
+                                static_cast<int>(minimum), descriptor_limit(self));
     }
     case kGetFd:
       return MOS_TRY(self.fds().close_on_exec(fd)) == CloseOnExec::Yes ? 1 : 0;
@@ -146,9 +154,11 @@ Result<void> pipe(Process& self, int fds[2], std::uint32_t flags) noexcept {
   if ((flags & ~(kNonBlocking | kCloseOnExec)) != 0) return Error::InvalidArgument;
   vfs::Vfs::PipeEnds ends = MOS_TRY(vfs_of(self).open_pipe(self.vfs_credentials(), flags));
   const CloseOnExec cloexec = (flags & kCloseOnExec) != 0 ? CloseOnExec::Yes : CloseOnExec::No;
+  const int limit = descriptor_limit(self);
   const int reader = MOS_TRY(self.fds().install(static_cast<RefPtr<vfs::OpenFile>&&>(ends.read),
-                                                cloexec));
-  auto writer = self.fds().install(static_cast<RefPtr<vfs::OpenFile>&&>(ends.write), cloexec);
+                                                cloexec, 0, limit));
+  auto writer =
+      self.fds().install(static_cast<RefPtr<vfs::OpenFile>&&>(ends.write), cloexec, 0, limit);
   if (!writer) {
     (void)self.fds().close(reader);
     return writer.error();
@@ -236,10 +246,35 @@ Result<void> unlink(Process& self, int directory_fd, std::string_view path, int 
   return vfs_of(self).unlink(context, path);
 }
 
+// Linux looks at the source before the target's directory descriptor: linkat at the source
+// itself, renameat at the source's parent. Whichever is missing is reported first.
+enum class SourceCheck : bool { Parent, Itself };
+
+Result<vfs::Context> target_context(Process& self, const vfs::Context& from_context,
+                                    std::string_view from, SourceCheck check, int to_fd,
+                                    std::string_view to) noexcept {
+  auto to_context = context_at(self, to_fd, to);
+  if (to_context) return to_context;
+  std::string_view source = from;
+  if (check == SourceCheck::Parent) {
+    while (source.size() > 1 && source.back() == '/') source.remove_suffix(1);
+    const std::size_t slash = source.rfind('/');
+    source = slash == std::string_view::npos ? std::string_view(".")
+                                              : source.substr(0, slash == 0 ? 1 : slash);
+  }
+  const vfs::Stat found =
+      MOS_TRY(vfs_of(self).stat(from_context, source, check == SourceCheck::Parent));
+  if (check == SourceCheck::Parent && vfs::type_of(found.mode) != vfs::FileType::Directory) {
+    return Error::NotDirectory;
+  }
+  return to_context;
+}
+
 Result<void> rename(Process& self, int from_fd, std::string_view from, int to_fd,
                     std::string_view to) noexcept {
   const vfs::Context from_context = MOS_TRY(context_at(self, from_fd, from));
-  const vfs::Context to_context = MOS_TRY(context_at(self, to_fd, to));
+  const vfs::Context to_context =
+      MOS_TRY(target_context(self, from_context, from, SourceCheck::Parent, to_fd, to));
   return vfs_of(self).rename(from_context, from_context.cwd, from, to_context.cwd, to);
 }
 
@@ -247,7 +282,8 @@ Result<void> link(Process& self, int from_fd, std::string_view from, int to_fd,
                   std::string_view to, int flags) noexcept {
   if ((flags & ~at_flags::kSymlinkFollow) != 0) return Error::InvalidArgument;
   const vfs::Context from_context = MOS_TRY(context_at(self, from_fd, from));
-  const vfs::Context to_context = MOS_TRY(context_at(self, to_fd, to));
+  const vfs::Context to_context =
+      MOS_TRY(target_context(self, from_context, from, SourceCheck::Itself, to_fd, to));
   return vfs_of(self).link(from_context, from_context.cwd, from, to_context.cwd, to,
                            (flags & at_flags::kSymlinkFollow) != 0);
 }

@@ -9,10 +9,7 @@ namespace mos::posix {
 bool System::group_exists(Pid group, Pid session) noexcept {
   sched::SchedulerGuard guard;
   for (Process& process : table_) {
-    if (process.group_ == group && process.session_ == session &&
-        process.state_ != ProcessState::Zombie) {
-      return true;
-    }
+    if (process.group_ == group && process.session_ == session) return true;
   }
   return false;
 }

@@ -22,14 +22,16 @@ constexpr SignalSet kStopSignals = SignalSet::of(sig::kStop) | SignalSet::of(sig
                                    SignalSet::of(sig::kTerminalIn) |
                                    SignalSet::of(sig::kTerminalOut);
 
-// Whether the signal would be discarded on arrival: ignored (explicitly or by default), and not
-// SIGCONT, whose continuing happens on arrival anyway.
+// Whether the signal is discarded on arrival: ignored, explicitly or by default. SIGCONT's
+// continuing happens on arrival, so without a handler nothing is left to deliver either.
 bool discarded(const Process& process, const SignalAction& action, int signal) noexcept {
-  (void)process;
+  // Init gets only the signals it has handlers for (as on Linux), SIGKILL and SIGSTOP too.
+  if (process.pid() == 1) return action.kind != SignalAction::Kind::Handler;
   if (signal == sig::kKill || signal == sig::kStop) return false;
   if (action.kind == SignalAction::Kind::Ignore) return true;
+  const DefaultAction fallback = default_action(signal);
   return action.kind == SignalAction::Kind::Default &&
-         default_action(signal) == DefaultAction::Ignore;
+         (fallback == DefaultAction::Ignore || fallback == DefaultAction::Continue);
 }
 
 }  // namespace
@@ -60,7 +62,7 @@ void System::post_locked(sched::SchedulerGuard& guard, Process& target, int sign
   } else if (is_stop_signal(signal)) {
     target.pending_.remove(sig::kContinue);
   }
-  if (signal == sig::kKill) target.exiting_ = true;
+  if (signal == sig::kKill && target.pid_ != 1) target.exiting_ = true;
   const SignalAction& action = target.actions_[signal - 1];
   if (discarded(target, action, signal) && !target.mask_.has(signal)) return;
   target.pending_.add(signal);
@@ -114,7 +116,7 @@ void System::stop_locked(sched::SchedulerGuard& guard, Process& self, int signal
   }
 }
 
-bool System::deliver_signals(Process& self) noexcept {
+bool System::deliver_signals(Process& self, bool* handler_ran) noexcept {
   if (self.ending_) return false;
   bool restart = true;
   while (true) {
@@ -163,6 +165,7 @@ bool System::deliver_signals(Process& self) noexcept {
       if ((action.flags & action_flags::kNoDefer) == 0) blocked.add(signal);
       self.mask_ = blocked & ~kUnblockable;
     }
+    if (handler_ran != nullptr) *handler_ran = true;
     if ((action.flags & action_flags::kSigInfo) != 0 && action.info_handler != nullptr) {
       SignalInfo info{signal, 0, 0, 0, 0, 0, 0};
       if (signal == sig::kChild) info = self.child_info_;
@@ -182,7 +185,7 @@ bool System::deliver_signals(Process& self) noexcept {
     if (deliverable.empty() && !self.exiting_) return restart;
   }
   sched::interrupt(sched::current());
-  return deliver_signals(self) && restart;
+  return deliver_signals(self, handler_ran) && restart;
 }
 
 Result<SignalAction> System::set_action(Process& self, int signal,

@@ -211,12 +211,11 @@ Result<void> System::prepare_child(Process& parent, Process& child,
     } else if ((flags & spawn_flags::kSetGroup) != 0) {
       const Pid group = attributes->group == 0 ? child.pid_ : attributes->group;
       if (group != child.pid_) {
+        // A group lasts while any member is in the table, zombies included (as on Linux):
+        // a pipeline's later stages join the group of a first stage that may have ended.
         bool found = false;
         for (Process& other : table_) {
-          if (other.group_ == group && other.session_ == child.session_ &&
-              other.state_ != ProcessState::Zombie) {
-            found = true;
-          }
+          if (other.group_ == group && other.session_ == child.session_) found = true;
         }
         if (!found) return Error::NotPermitted;
       }

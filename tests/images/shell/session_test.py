@@ -50,6 +50,10 @@ def parse_transcript(path: str) -> list[Pattern]:
             if raw == "...":
                 patterns.append(Pattern("gap", "", n))
             elif raw.startswith("~ "):
+                try:
+                    re.compile(raw[2:])
+                except re.error as e:
+                    sys.exit(f"session_test: {path}:{n}: bad regex {raw[2:]!r}: {e}")
                 patterns.append(Pattern("regex", raw[2:], n))
             elif raw.startswith("\\"):
                 patterns.append(Pattern("text", raw[1:], n))

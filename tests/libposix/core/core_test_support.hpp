@@ -37,6 +37,14 @@ using vfs::test::error_of;
 
 inline constexpr std::uint64_t kMs = 1'000'000;
 
+/// A Result as the system-call layer returns it: the value, or -errno (so a failed CHECK prints
+/// both sides as numbers).
+template <class T>
+long long value_of(const Result<T>& r) {
+  if (!r) return -static_cast<long long>(r.error());
+  return static_cast<long long>(*r);
+}
+
 /// A namespace over a fresh tmpfs and a System over it, whose init is the test thread.
 struct World {
   vfs::test::Namespace space;
@@ -48,19 +56,27 @@ struct World {
 
 /// A new world; the test thread becomes its init.
 inline World& fresh_world() {
-  static World* worlds[512];  // Reachable to the end: Systems are never destroyed.
-  static int count = 0;
-  REQUIRE(count < 512);
+  // Reachable to the end (a leak checker must not report them): Systems are never destroyed.
+  struct Kept {
+    World* world;
+    Kept* next;
+  };
+  static Kept* kept = nullptr;
   auto* world = new World;
   auto system = System::create(*world->space.vfs);
   REQUIRE(system.has_value());
   world->system = *system;
-  worlds[count++] = world;
+  kept = new Kept{world, kept};
+  // The test thread is every world's init: a signal an earlier test left must not end this
+  // test's waits.
+  sched::clear_interrupt();
   return *world;
 }
 
 /// The calling process (a child's code calls this; never null there).
-inline Process& self() { return *current_process(); }
+inline Process& self() {
+  return *current_process();
+}
 
 /// waitpid(pid, &status, options | WEXITED) from init, which must succeed.
 inline WaitResult must_wait(World& world, Pid pid, int options = 0) {

@@ -27,7 +27,9 @@ struct Seen {
 };
 
 int g_handled_signal = 0;
-void record_signal(int signal) { g_handled_signal = signal; }
+void record_signal(int signal) {
+  g_handled_signal = signal;
+}
 
 }  // namespace
 
@@ -38,16 +40,16 @@ TEST_CASE("pipe: data, end of file, descriptors") {
   REQUIRE(pipe(init, fds, 0).has_value());
   CHECK(fds[0] == 0);
   CHECK(fds[1] == 1);
-  CHECK(fcntl(init, fds[0], F_GETFL, 0) == O_RDONLY);
-  CHECK(fcntl(init, fds[1], F_GETFL, 0) == O_WRONLY);
-  CHECK(fcntl(init, fds[0], F_GETFD, 0) == 0);
-  const vfs::Stat st = stat(init, fds[0]).value();
+  CHECK(value_of(fcntl(init, fds[0], F_GETFL, 0)) == O_RDONLY);
+  CHECK(value_of(fcntl(init, fds[1], F_GETFL, 0)) == O_WRONLY);
+  CHECK(value_of(fcntl(init, fds[0], F_GETFD, 0)) == 0);
+  const vfs::Stat st = posix::stat(init, fds[0]).value();
   CHECK(vfs::type_of(st.mode) == vfs::FileType::Fifo);
   CHECK(error_of(seek(init, fds[0], 0, SEEK_SET)) == Error::IllegalSeek);
   REQUIRE(write_text(init, fds[1], "hello "));
   REQUIRE(write_text(init, fds[1], "world"));
   char buffer[4];
-  CHECK(read(init, fds[0], std::as_writable_bytes(std::span(buffer))) == 4);
+  CHECK(value_of(read(init, fds[0], std::as_writable_bytes(std::span(buffer)))) == 4);
   CHECK(std::string_view(buffer, 4) == "hell");
   CHECK(error_of(read(init, fds[1], std::as_writable_bytes(std::span(buffer)))) ==
         Error::BadFileDescriptor);
@@ -58,13 +60,14 @@ TEST_CASE("pipe: data, end of file, descriptors") {
   REQUIRE(write_text(init, writer_copy, "!"));
   REQUIRE(close(init, writer_copy).has_value());
   CHECK(read_all(init, fds[0]) == "o world!");
-  CHECK(read(init, fds[0], std::as_writable_bytes(std::span(buffer))) == 0);  // EOF stays.
+  CHECK(value_of(read(init, fds[0], std::as_writable_bytes(std::span(buffer)))) ==
+        0);  // EOF stays.
   int bad[2];
   CHECK(error_of(pipe(init, bad, O_APPEND)) == Error::InvalidArgument);
   REQUIRE(pipe(init, bad, O_CLOEXEC | O_NONBLOCK).has_value());
-  CHECK(fcntl(init, bad[0], F_GETFD, 0) == FD_CLOEXEC);
-  CHECK(fcntl(init, bad[1], F_GETFD, 0) == FD_CLOEXEC);
-  CHECK(fcntl(init, bad[0], F_GETFL, 0) == (O_RDONLY | O_NONBLOCK));
+  CHECK(value_of(fcntl(init, bad[0], F_GETFD, 0)) == FD_CLOEXEC);
+  CHECK(value_of(fcntl(init, bad[1], F_GETFD, 0)) == FD_CLOEXEC);
+  CHECK(value_of(fcntl(init, bad[0], F_GETFL, 0)) == (O_RDONLY | O_NONBLOCK));
   init.fds().close_all();
 }
 
@@ -74,8 +77,7 @@ TEST_CASE("pipe: O_NONBLOCK gives EAGAIN on an empty or a full pipe") {
   int fds[2];
   REQUIRE(pipe(init, fds, O_NONBLOCK).has_value());
   char buffer[512];
-  CHECK(error_of(read(init, fds[0], std::as_writable_bytes(std::span(buffer)))) ==
-        Error::TryAgain);
+  CHECK(error_of(read(init, fds[0], std::as_writable_bytes(std::span(buffer)))) == Error::TryAgain);
   std::size_t capacity = 0;
   const std::string chunk(512, 'z');
   for (int i = 0; i < 100000; ++i) {
@@ -89,8 +91,8 @@ TEST_CASE("pipe: O_NONBLOCK gives EAGAIN on an empty or a full pipe") {
   CHECK(capacity >= 4096);  // POSIX's PIPE_BUF at least; Linux has 65536.
   CHECK(capacity <= 1024 * 1024);
   // Reading makes room again.
-  CHECK(read(init, fds[0], std::as_writable_bytes(std::span(buffer))) == 512);
-  CHECK(write(init, fds[1], bytes_of(std::string_view(chunk).substr(0, 100))) == 100);
+  CHECK(value_of(read(init, fds[0], std::as_writable_bytes(std::span(buffer)))) == 512);
+  CHECK(value_of(write(init, fds[1], bytes_of(std::string_view(chunk).substr(0, 100)))) == 100);
 
   SUBCASE("F_SETFL turns O_NONBLOCK on and off on a blocking pipe") {
     int other[2];
@@ -100,7 +102,7 @@ TEST_CASE("pipe: O_NONBLOCK gives EAGAIN on an empty or a full pipe") {
           Error::TryAgain);
     REQUIRE(write_text(init, other[1], "q"));
     REQUIRE(fcntl(init, other[0], F_SETFL, 0).has_value());
-    CHECK(read(init, other[0], std::as_writable_bytes(std::span(buffer))) == 1);
+    CHECK(value_of(read(init, other[0], std::as_writable_bytes(std::span(buffer)))) == 1);
   }
   init.fds().close_all();
 }
@@ -205,14 +207,14 @@ TEST_CASE("poll over pipes") {
   PollDescriptor set[3] = {{fds[0], POLLIN, 0}, {fds[1], POLLOUT, 0}, {-1, POLLIN, 0}};
 
   SUBCASE("an empty pipe: writable, not readable") {
-    CHECK(poll(init, std::span(set), sched::Deadline::after(0)) == 1);
+    CHECK(value_of(poll(init, std::span(set), sched::Deadline::after(0))) == 1);
     CHECK(set[0].revents == 0);
     CHECK(set[1].revents == POLLOUT);
     CHECK(set[2].revents == 0);  // A negative descriptor is skipped.
   }
   SUBCASE("a timeout with nothing ready") {
     const std::uint64_t before = sched::now();
-    CHECK(poll(init, std::span(set, 1), sched::Deadline::after(50 * kMs)) == 0);
+    CHECK(value_of(poll(init, std::span(set, 1), sched::Deadline::after(50 * kMs))) == 0);
     const std::uint64_t took = sched::now() - before;
     CHECK(took >= 50 * kMs);
     CHECK(took < 2000 * kMs);
@@ -220,24 +222,24 @@ TEST_CASE("poll over pipes") {
   }
   SUBCASE("data makes the reader readable") {
     REQUIRE(write_text(init, fds[1], "x"));
-    CHECK(poll(init, std::span(set), sched::Deadline::after(0)) == 2);
+    CHECK(value_of(poll(init, std::span(set), sched::Deadline::after(0))) == 2);
     CHECK(set[0].revents == POLLIN);
     CHECK(set[1].revents == POLLOUT);
   }
   SUBCASE("no writer left: POLLHUP on the reader, even without asking") {
     REQUIRE(close(init, fds[1]).has_value());
     set[0].events = 0;
-    CHECK(poll(init, std::span(set, 1), sched::Deadline::after(0)) == 1);
+    CHECK(value_of(poll(init, std::span(set, 1), sched::Deadline::after(0))) == 1);
     CHECK(set[0].revents == POLLHUP);
   }
   SUBCASE("no reader left: POLLERR on the writer") {
     REQUIRE(close(init, fds[0]).has_value());
-    CHECK(poll(init, std::span(set + 1, 1), sched::Deadline::after(0)) == 1);
+    CHECK(value_of(poll(init, std::span(set + 1, 1), sched::Deadline::after(0))) == 1);
     CHECK((set[1].revents & POLLERR) != 0);
   }
   SUBCASE("a closed descriptor: POLLNVAL") {
     PollDescriptor invalid[1] = {{77, POLLIN, 0}};
-    CHECK(poll(init, std::span(invalid), sched::Deadline::after(0)) == 1);
+    CHECK(value_of(poll(init, std::span(invalid), sched::Deadline::after(0))) == 1);
     CHECK(invalid[0].revents == POLLNVAL);
   }
   SUBCASE("a writer in another process wakes a blocked poll") {
@@ -248,7 +250,7 @@ TEST_CASE("poll over pipes") {
       return write_text(self(), writer_fd, "late") ? 0 : 1;
     });
     const std::uint64_t before = sched::now();
-    CHECK(poll(init, std::span(set, 1), sched::Deadline::after(5000 * kMs)) == 1);
+    CHECK(value_of(poll(init, std::span(set, 1), sched::Deadline::after(5000 * kMs))) == 1);
     const std::uint64_t took = sched::now() - before;
     CHECK(set[0].revents == POLLIN);
     CHECK(took >= 40 * kMs);

@@ -46,7 +46,9 @@ int record_main(int argc, char** argv) {
 }
 
 // Exits with the number in argv[1].
-int exit_main(int argc, char** argv) { return argc > 1 ? std::atoi(argv[1]) : 100; }
+int exit_main(int argc, char** argv) {
+  return argc > 1 ? std::atoi(argv[1]) : 100;
+}
 
 void noop_handler(int) {}
 
@@ -101,12 +103,12 @@ TEST_CASE("programs: registering and installing") {
   CHECK(error_of(system.register_program(std::string(40, 'n'), exit_main)) ==
         Error::InvalidArgument);
   CHECK(error_of(system.register_program("null", nullptr)) == Error::InvalidArgument);
-  CHECK(system.find_program("record") == record_main);
-  CHECK(system.find_program("recor") == nullptr);
+  CHECK((system.find_program("record") == record_main));
+  CHECK((system.find_program("recor") == nullptr));
   for (int i = 0; i < 40; ++i) {  // Beyond the first allocation.
     REQUIRE(system.register_program("p" + std::to_string(i), exit_main).has_value());
   }
-  CHECK(system.find_program("p39") == exit_main);
+  CHECK((system.find_program("p39") == exit_main));
   REQUIRE(system.install_programs("/bin").has_value());
   CHECK(file_text(world, "/bin/record") == "MOSAIC-LINKED-PROGRAM record\n");
   CHECK((world.space.must_stat("/bin/record").mode & 07777) == 0755);
@@ -144,9 +146,9 @@ TEST_CASE("spawn: argv, envp and file actions") {
     CHECK(world.space.must_stat("/work/five").mode % 01000 == 0600);
   }
   SUBCASE("the parent's descriptors are inherited, close-on-exec ones are not") {
-    CHECK(open(init, kAtWorkingDirectory, "/work", O_RDONLY, 0) == 0);
-    CHECK(dup3(init, 0, 9, O_CLOEXEC) == 9);
-    CHECK(dup2(init, 0, 11) == 11);
+    CHECK(value_of(open(init, kAtWorkingDirectory, "/work", O_RDONLY, 0)) == 0);
+    CHECK(value_of(dup3(init, 0, 9, O_CLOEXEC)) == 9);
+    CHECK(value_of(dup2(init, 0, 11)) == 11);
     auto pid = spawn_recording(world, "/bin/record", {"record"});
     REQUIRE(pid.has_value());
     CHECK(exit_code_of(world, *pid) == 1);
@@ -343,7 +345,7 @@ TEST_CASE("spawn_function: a copy of the parent's state, running entry(arg)") {
   char* environment[] = {variable, nullptr};
   REQUIRE(init.set_environment(environment).has_value());
   struct Seen {
-    int fd, cloexec;
+    int fd = -1, cloexec = -1;
     bool fd_open = false, cloexec_open = false;
     std::string cwd, env;
     vfs::Mode umask = 0;
@@ -351,7 +353,9 @@ TEST_CASE("spawn_function: a copy of the parent's state, running entry(arg)") {
     int arg = 0;
   };
   static Seen seen;
-  seen = Seen{fd, cloexec};
+  seen = Seen{};
+  seen.fd = fd;
+  seen.cloexec = cloexec;
   static int argument = 77;
   const Pid child = must_spawn_function(
       world,
@@ -381,7 +385,7 @@ TEST_CASE("spawn_function: a copy of the parent's state, running entry(arg)") {
   CHECK(seen.pid == child);
   CHECK(seen.parent == 1);
   // The open file description is shared: the parent's offset moved.
-  CHECK(seek(init, fd, 0, SEEK_CUR) == 5);
+  CHECK(value_of(seek(init, fd, 0, SEEK_CUR)) == 5);
   CHECK(file_text(world, "/shared") == "child");
   (void)set_umask(init, 022);
   REQUIRE(change_directory(init, "/").has_value());
@@ -421,8 +425,7 @@ TEST_CASE("wait: statuses, WNOHANG, ECHILD, WNOWAIT, by group") {
     CHECK(error_of(system.wait(init, WaitFor::Any, 0, kExited)) == Error::NoChild);
     CHECK(error_of(system.wait(init, WaitFor::Process, 99, kExited)) == Error::NoChild);
     CHECK(error_of(system.wait(init, WaitFor::Group, 99, kExited)) == Error::NoChild);
-    CHECK(error_of(system.wait(init, WaitFor::Any, 0, kExited | 0x100)) ==
-          Error::InvalidArgument);
+    CHECK(error_of(system.wait(init, WaitFor::Any, 0, kExited | 0x100)) == Error::InvalidArgument);
   }
   SUBCASE("WNOWAIT leaves the zombie; the next wait reaps it") {
     const Pid pid = must_spawn_function(world, [](void*) -> int { return 9; });
@@ -442,8 +445,7 @@ TEST_CASE("wait: statuses, WNOHANG, ECHILD, WNOWAIT, by group") {
     const Pid b = must_spawn_function(world, [](void*) -> int { return 2; });
     REQUIRE(eventually([&] {
       RefPtr<Process> pa = system.find(a), pb = system.find(b);
-      return pa && pb && pa->state() == ProcessState::Zombie &&
-             pb->state() == ProcessState::Zombie;
+      return pa && pb && pa->state() == ProcessState::Zombie && pb->state() == ProcessState::Zombie;
     }));
     const WaitResult first = must_wait(world, 0);
     const WaitResult second = must_wait(world, 0);
@@ -487,7 +489,8 @@ TEST_CASE("wait: orphans go to init") {
   const Pid parent = must_spawn_function(world, [](void*) -> int {
     Process& me = self();
     auto pid = me.system().spawn_function(
-        me, [](void*) -> int {
+        me,
+        [](void*) -> int {
           sched::sleep_for(30 * kMs);
           return 21;
         },
@@ -507,8 +510,8 @@ TEST_CASE("wait: orphans go to init") {
     grandchild = 0;
     const Pid quick = must_spawn_function(world, [](void*) -> int {
       Process& me = self();
-      auto pid =
-          me.system().spawn_function(me, [](void*) -> int { return 8; }, nullptr, nullptr, nullptr);
+      auto pid = me.system().spawn_function(
+          me, [](void*) -> int { return 8; }, nullptr, nullptr, nullptr);
       grandchild = pid ? *pid : -1;
       RefPtr<Process> child = me.system().find(grandchild);
       while (child && child->state() != ProcessState::Zombie) sched::sleep_for(kMs);
@@ -526,16 +529,16 @@ TEST_CASE("process groups and sessions") {
   System& system = *world.system;
   const Pid a = must_spawn_function(world, pause_forever);
   const Pid b = must_spawn_function(world, pause_forever);
-  CHECK(system.group_of(init, a) == 1);
-  CHECK(system.session_of(init, a) == 1);
+  CHECK(value_of(system.group_of(init, a)) == 1);
+  CHECK(value_of(system.session_of(init, a)) == 1);
 
   SUBCASE("setpgid by the parent") {
     REQUIRE(system.set_group(init, a, 0).has_value());
-    CHECK(system.group_of(init, a) == a);
+    CHECK(value_of(system.group_of(init, a)) == a);
     REQUIRE(system.set_group(init, b, a).has_value());  // Joins a's group.
-    CHECK(system.group_of(init, b) == a);
+    CHECK(value_of(system.group_of(init, b)) == a);
     REQUIRE(system.set_group(init, b, b).has_value());
-    CHECK(system.group_of(init, b) == b);
+    CHECK(value_of(system.group_of(init, b)) == b);
     CHECK(error_of(system.set_group(init, b, 4242)) == Error::NotPermitted);
     CHECK(error_of(system.set_group(init, 4242, 0)) == Error::NoProcess);
     CHECK(error_of(system.set_group(init, a, -3)) == Error::InvalidArgument);

@@ -10,9 +10,9 @@
 
 #include <doctest/doctest.h>
 
-#include <cerrno>
 #include <fcntl.h>
 #include <signal.h>
+#include <cerrno>
 
 using namespace mos;
 using namespace mos::posix;
@@ -37,6 +37,7 @@ struct Seen {
 };
 Seen seen;
 int g_fds[2];
+Pid g_group_member = 0;
 volatile bool g_done = false;
 
 void counting_handler(int signal) {
@@ -202,8 +203,8 @@ TEST_CASE("signals: handlers at a safe point, masks, flags") {
     const Pid pid = must_spawn_function(world, [](void*) -> int {
       Process& me = self();
       System& system = me.system();
-      const SignalAction action =
-          handler_action(counting_handler, 0, SignalSet::of(sig::kUser2) | SignalSet::of(sig::kKill));
+      const SignalAction action = handler_action(
+          counting_handler, 0, SignalSet::of(sig::kUser2) | SignalSet::of(sig::kKill));
       (void)system.set_action(me, sig::kUser1, &action);
       // The stored mask drops what cannot be blocked.
       const SignalAction stored = system.set_action(me, sig::kUser1, nullptr).value();
@@ -226,8 +227,8 @@ TEST_CASE("signals: handlers at a safe point, masks, flags") {
     const Pid pid = must_spawn_function(world, [](void*) -> int {
       Process& me = self();
       System& system = me.system();
-      const SignalAction action = handler_action(
-          counting_handler, action_flags::kNoDefer | action_flags::kResetHand);
+      const SignalAction action =
+          handler_action(counting_handler, action_flags::kNoDefer | action_flags::kResetHand);
       (void)system.set_action(me, sig::kUser2, &action);
       (void)system.kill(me, me.pid(), sig::kUser2);
       (void)system.deliver_signals(me);
@@ -290,8 +291,8 @@ TEST_CASE("signals: sigprocmask blocks, pending holds, unblocking delivers") {
     System& system = me.system();
     const SignalAction action = handler_action(counting_handler);
     (void)system.set_action(me, sig::kUser1, &action);
-    const SignalSet block = SignalSet::of(sig::kUser1) | SignalSet::of(sig::kKill) |
-                            SignalSet::of(sig::kStop);
+    const SignalSet block =
+        SignalSet::of(sig::kUser1) | SignalSet::of(sig::kKill) | SignalSet::of(sig::kStop);
     const SignalSet old = system.change_mask(me, 0, &block).value();
     if (!old.empty() || me.signal_mask() != SignalSet::of(sig::kUser1)) return 90;
     (void)system.kill(me, me.pid(), sig::kUser1);
@@ -380,22 +381,20 @@ TEST_CASE("signals: kill's targets, permissions and errors") {
     REQUIRE(system.kill(init, -a, SIGTERM).has_value());
     CHECK(WTERMSIG(must_wait(world, a).status) == SIGTERM);
     CHECK(WTERMSIG(must_wait(world, b).status) == SIGTERM);
-    auto still = system.wait(init, WaitFor::Process, c, wait_options::kExited | wait_options::kNoHang);
+    auto still =
+        system.wait(init, WaitFor::Process, c, wait_options::kExited | wait_options::kNoHang);
     REQUIRE(still.has_value());
     CHECK(still->pid == 0);
   }
   SUBCASE("0: the sender's own group, itself included") {
-    static Pid group_member;
-    group_member = a;
-    const Pid sender = must_spawn_function(
-        world,
-        [](void*) -> int {
-          Process& me = self();
-          (void)me.system().set_group(me, 0, group_member);
-          seen.error = error_of(me.system().kill(me, 0, SIGUSR2));
-          (void)me.system().deliver_signals(me);
-          return 0;  // Not reached: SIGUSR2 ends it.
-        });
+    g_group_member = a;
+    const Pid sender = must_spawn_function(world, [](void*) -> int {
+      Process& me = self();
+      (void)me.system().set_group(me, 0, g_group_member);
+      seen.error = error_of(me.system().kill(me, 0, SIGUSR2));
+      (void)me.system().deliver_signals(me);
+      return 0;  // Not reached: SIGUSR2 ends it.
+    });
     CHECK(WTERMSIG(must_wait(world, sender).status) == SIGUSR2);
     CHECK(seen.error == Error{0});
     CHECK(WTERMSIG(must_wait(world, a).status) == SIGUSR2);
@@ -413,13 +412,14 @@ TEST_CASE("signals: kill's targets, permissions and errors") {
     for (Pid pid : {a, b, c}) CHECK(WTERMSIG(must_wait(world, pid).status) == SIGTERM);
   }
   SUBCASE("an unprivileged sender: EPERM for others' processes, SIGCONT in its session") {
+    g_group_member = a;
     const Pid sender = must_spawn_function(world, [](void*) -> int {
       Process& me = self();
       ProcessCredentials& ids = me.credentials();
       ids.uid = ids.euid = ids.suid = 1000;
       seen.error = error_of(me.system().kill(me, 1, SIGTERM));
       seen.result = static_cast<long>(error_of(me.system().kill(me, 1, 0)));
-      seen.flag = me.system().kill(me, 1, SIGCONT).has_value();
+      seen.flag = me.system().kill(me, g_group_member, SIGCONT).has_value();
       return 0;
     });
     CHECK(exit_code_of(world, sender) == 0);
@@ -575,8 +575,8 @@ TEST_CASE("signals: SIGCHLD tells the parent, with the child's pid and status") 
     action.info_handler = info_handler;
     action.flags = action_flags::kSigInfo;
     (void)me.system().set_action(me, sig::kChild, &action);
-    auto child = me.system().spawn_function(me, [](void*) -> int { return 13; }, nullptr, nullptr,
-                                            nullptr);
+    auto child = me.system().spawn_function(
+        me, [](void*) -> int { return 13; }, nullptr, nullptr, nullptr);
     grandchild = child ? *child : -1;
     while (seen.calls == 0) {
       (void)pause(me);
@@ -644,10 +644,49 @@ TEST_CASE("signals: a terminal's signal reaches its foreground group") {
   const Pid b = must_spawn_function(world, pause_forever, nullptr, nullptr, &attributes);
   const Pid c = must_spawn_function(world, pause_forever);
   system.signal_foreground(SIGINT, a);
-  system.signal_foreground(SIGINT, 0);   // Ignored: no group.
-  system.signal_foreground(99, a);       // Ignored: no signal.
+  system.signal_foreground(SIGINT, 0);  // Ignored: no group.
+  system.signal_foreground(99, a);      // Ignored: no signal.
   CHECK(WTERMSIG(must_wait(world, a).status) == SIGINT);
   CHECK(WTERMSIG(must_wait(world, b).status) == SIGINT);
   CHECK(system.find(c)->state() == ProcessState::Running);
   reap_all(world);
+}
+
+// Linux discards a SIGCONT whose action is SIG_DFL once it has continued the process (SIGCONT is
+// in the kernel's "ignored by default" set with SIGCHLD, SIGURG and SIGWINCH): a running
+// process's nanosleep goes on, and nothing stays pending.
+TEST_CASE("signals: SIGCONT to a running process is discarded") {
+  World& world = fresh_world();
+  reset();
+  const Pid pid = must_spawn_function(world, [](void*) -> int {
+    seen.result = sys::nanosleep(200 * kMs, nullptr);
+    seen.pending = self().pending_signals().bits();
+    return 0;
+  });
+  REQUIRE(wait_until_blocked(world, pid));
+  REQUIRE(world.system->kill(world.init(), pid, SIGCONT).has_value());
+  CHECK(exit_code_of(world, pid) == 0);
+  CHECK(seen.result == 0);
+  CHECK(seen.pending == 0);
+}
+
+// Linux resumes a nanosleep that a stop and continue interrupted, for the time that was left
+// (no handler ran, so the call restarts; ERESTART_RESTARTBLOCK).
+TEST_CASE("signals: nanosleep goes on after a stop and continue") {
+  World& world = fresh_world();
+  reset();
+  const Pid pid = must_spawn_function(world, [](void*) -> int {
+    const std::uint64_t start = sched::now();
+    seen.result = sys::nanosleep(300 * kMs, nullptr);
+    (void)sys::deliver_signals();  // As the C layer does on its way out.
+    seen.remaining = static_cast<long>(sched::now() - start);
+    return 0;
+  });
+  REQUIRE(wait_until_blocked(world, pid));
+  REQUIRE(world.system->kill(world.init(), pid, SIGSTOP).has_value());
+  REQUIRE(eventually([&] { return world.system->find(pid)->state() == ProcessState::Stopped; }));
+  REQUIRE(world.system->kill(world.init(), pid, SIGCONT).has_value());
+  CHECK(exit_code_of(world, pid) == 0);
+  CHECK(seen.result == 0);
+  CHECK(seen.remaining >= static_cast<long>(290 * kMs));
 }

@@ -6,9 +6,10 @@
 
 #include <doctest/doctest.h>
 
-#include <cerrno>
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/stat.h>
+#include <cerrno>
 
 using namespace mos;
 using namespace mos::posix;

@@ -103,7 +103,8 @@ void format_cpu_time(unsigned long long ticks, long ticks_per_second, char* out,
   }
 }
 
-// The boot time in seconds since the epoch (/proc/stat "btime"), 0 if unknown.
+// The boot time in seconds since the epoch: /proc/stat's "btime", else the time now minus
+// /proc/uptime (a system without /proc/stat); 0 if neither is there.
 long long boot_time() {
   char* buffer = static_cast<char*>(malloc(16384));
   if (buffer == nullptr) return 0;
@@ -111,6 +112,9 @@ long long boot_time() {
   if (read_small_file("/proc/stat", buffer, 16384) > 0) {
     const char* line = strstr(buffer, "\nbtime ");
     if (line != nullptr) result = strtoll(line + 7, nullptr, 10);
+  }
+  if (result == 0 && read_small_file("/proc/uptime", buffer, 16384) > 0) {
+    result = static_cast<long long>(time(nullptr)) - strtoll(buffer, nullptr, 10);
   }
   free(buffer);
   return result;

@@ -1,13 +1,13 @@
 #pragma once
-/// The messages of strerror, strerror_r and strsignal. Error messages are the sentences of
-/// k/errors.def (Mosaic documents each error once); signal descriptions are glibc's words.
+/// The messages of strerror, strerror_r and strsignal, in glibc's words: programs linked into an
+/// image then say what GNU's tools say ("No such file or directory").
 
 #include <cstddef>
 
 namespace mos::posix::libc {
 
-/// The message for errno value `number`: the k/errors.def sentence for a known one, otherwise
-/// written into `buffer` as "Unknown error N". `buffer` must hold kErrorMessageBufferSize bytes.
+/// The message for errno value `number` (glibc's for 0..133), otherwise written into `buffer`
+/// as "Unknown error N". `buffer` must hold kErrorMessageBufferSize bytes.
 /// The result is either a static string or `buffer`.
 const char* strerror(int number, char* buffer) noexcept;
 /// Size of the buffer strerror needs for unknown numbers.

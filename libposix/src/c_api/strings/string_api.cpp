@@ -144,7 +144,7 @@ char* strerror(int number) {
   char scratch[libc::kErrorMessageBufferSize];
   const char* message = libc::strerror(number, scratch);
   if (message == scratch) {
-    // Not a Mosaic error: a precomputed "Unknown error N", or a fixed text beyond the table.
+    // An unknown number: a precomputed "Unknown error N", or a fixed text beyond the table.
     message = number >= 0 && number < kNumbered ? kUnknownErrors.text[number] : "Unknown error";
   }
   return const_cast<char*>(message);

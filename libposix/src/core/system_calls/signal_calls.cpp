@@ -105,11 +105,19 @@ long wait(int which, int id, int options, WaitInfo* out) noexcept {
 long nanosleep(long nanoseconds, long* remaining_ns) noexcept {
   MOS_SYS_CALLER();
   if (nanoseconds < 0) return negative(Error::InvalidArgument);
-  std::uint64_t left = 0;
-  auto slept = posix::sleep_until(
-      self, sched::Deadline::after(static_cast<std::uint64_t>(nanoseconds)), &left);
-  if (!slept && remaining_ns != nullptr) *remaining_ns = static_cast<long>(left);
-  return to_long(slept);
+  // As Linux: a stop and continue (or a signal ignored) resumes the sleep to the same end; a
+  // handler ends it with EINTR and the time left, SA_RESTART or not.
+  const sched::Deadline deadline = sched::Deadline::after(static_cast<std::uint64_t>(nanoseconds));
+  while (true) {
+    std::uint64_t left = 0;
+    auto slept = posix::sleep_until(self, deadline, &left);
+    if (slept) return 0;
+    bool handler_ran = false;
+    (void)self.system().deliver_signals(self, &handler_ran);
+    if (!handler_ran) continue;
+    if (remaining_ns != nullptr) *remaining_ns = static_cast<long>(left);
+    return negative(slept.error());
+  }
 }
 
 long pause() noexcept {

@@ -3,6 +3,8 @@
 #include <posix/libc/error_strings.hpp>
 #include <posix/libc/strings.hpp>
 
+#include "error_messages.hpp"
+
 #include <k/error.hpp>
 #include <k/string.hpp>
 
@@ -68,21 +70,16 @@ constexpr int kLastRealTimeSignal = 64;
 }  // namespace
 
 const char* strerror(int number, char* buffer) noexcept {
-  if (number == 0) return "Success";
-  Error e;
-  if (error_from_errno(number, e)) {
-    // The descriptions are string literals, so they are NUL-terminated.
-    return error_description(e).data();
-  }
+  if (number >= 0 && number < detail::kErrorMessageCount) return detail::kErrorMessages[number];
   return write_numbered(buffer, "Unknown error ", number);
 }
 
 int strerror_r(int number, char* buffer, std::size_t size) noexcept {
   char scratch[kErrorMessageBufferSize];
   const char* message = strerror(number, scratch);
-  Error ignored;
-  int result =
-      (number == 0 || error_from_errno(number, ignored)) ? 0 : errno_value(Error::InvalidArgument);
+  const int result = number >= 0 && number < detail::kErrorMessageCount
+                         ? 0
+                         : errno_value(Error::InvalidArgument);
   std::size_t len = string_length(message);
   if (size == 0) return errno_value(Error::OutOfRange);
   if (len >= size) {

@@ -1,0 +1,83 @@
+#!/usr/bin/env python3
+"""The shell appliance with an ext2 disk: make a volume with the host's mke2fs and put a file on
+it with debugfs, run a shell session on it (tests/images/shell/disk.txt: mount, write files,
+poweroff), then check on the host that e2fsck finds the file system clean and that debugfs
+reads back what the shell wrote.
+
+Usage: disk_test.py SESSION TRANSCRIPT IMAGE_TEST_ARGS...   (passed to session_test.py, with
+--disk)
+"""
+
+import os
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SESSION_TEST = os.path.join(HERE, "session_test.py")
+
+
+def tool(name: str) -> str:
+    for directory in ("/usr/sbin", "/sbin", *os.environ.get("PATH", "").split(os.pathsep)):
+        path = os.path.join(directory, name)
+        if os.access(path, os.X_OK):
+            return path
+    sys.exit(f"disk_test: {name} not found (./mosaic installs e2fsprogs)")
+
+
+def run(command: list[str]) -> subprocess.CompletedProcess:
+    return subprocess.run(command, capture_output=True, timeout=120)
+
+
+def debugfs(disk: str, request: str) -> bytes:
+    return run([tool("debugfs"), "-R", request, disk]).stdout
+
+
+def main() -> int:
+    failures = []
+    with tempfile.TemporaryDirectory(prefix="mosaic-shell-disk-") as tmp:
+        disk = os.path.join(tmp, "disk.img")
+        note = os.path.join(tmp, "note.txt")
+        with open(note, "w") as f:
+            f.write("hello from the host\n")
+        made = run([tool("mke2fs"), "-q", "-F", "-t", "ext2", "-b", "1024", disk, "8M"])
+        put = run([tool("debugfs"), "-w", "-R", f"write {note} from-host.txt", disk])
+        if made.returncode != 0 or put.returncode != 0:
+            print(made.stderr.decode(), put.stderr.decode())
+            return 1
+        booted = subprocess.run([sys.executable, SESSION_TEST, *sys.argv[1:], "--disk", disk])
+        if booted.returncode != 0:
+            failures.append("the session failed (see above)")
+        fsck = run([tool("e2fsck"), "-fn", disk])
+        print(fsck.stdout.decode(), fsck.stderr.decode())
+        if fsck.returncode != 0:
+            failures.append(f"e2fsck -fn exited {fsck.returncode}: the file system is not clean")
+        expected = {
+            "/hello.txt": b"written by the shell\n",
+            "/dir/big.txt": b"".join(b"line %d\n" % n for n in range(2000)),
+            "/dir/sub/passwd": open(os.path.join(HERE, "..", "..", "..", "apps", "shell",
+                                                 "initramfs", "etc", "passwd"), "rb").read(),
+            "/empty": b"",
+        }
+        for path, content in expected.items():
+            got = debugfs(disk, f"cat {path}")
+            if got != content:
+                failures.append(f"debugfs reads {path} as {len(got)} bytes {got[:40]!r}..., "
+                                f"expected {len(content)} bytes")
+        link = debugfs(disk, "stat /big-link").decode()
+        if "Fast link dest: \"dir/big.txt\"" not in link:
+            failures.append("/big-link is not a fast symlink to dir/big.txt")
+        if "0600" not in debugfs(disk, "stat /empty").decode():
+            failures.append("/empty does not have mode 0600")
+        listing = debugfs(disk, "ls -l /dir").decode()
+        if "moved.txt" in listing or "from-host.txt" in debugfs(disk, "ls /").decode():
+            failures.append("the moved and removed file is still there")
+    for failure in failures:
+        print(f"disk_test: FAILED: {failure}")
+    if not failures:
+        print("disk_test: PASS: e2fsck clean, debugfs reads back what the shell wrote")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
