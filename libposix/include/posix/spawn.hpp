@@ -45,6 +45,7 @@ class SpawnFileActions {
 
  private:
   Result<SpawnFileAction*> append() noexcept;
+  Result<SpawnFileAction*> append_with_path(std::string_view path) noexcept;
   SpawnFileAction* actions_ = nullptr;
   std::size_t count_ = 0;
   std::size_t capacity_ = 0;

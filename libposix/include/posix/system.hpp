@@ -158,6 +158,8 @@ class System final : public drv::TtySignalTarget, public vfs::ProcessInformation
   ~System() = default;
 
   Result<RefPtr<Process>> new_child(Process& parent) noexcept;
+  // getpgid and getsid: the field `id` of `pid` (0: self).
+  Result<Pid> id_of(Process& self, Pid pid, Pid Process::*id) noexcept;
   Result<void> prepare_child(Process& parent, Process& child, const SpawnFileActions* actions,
                              const SpawnAttributes* attributes) noexcept;
   Result<Pid> start(RefPtr<Process> child, Start* start) noexcept;

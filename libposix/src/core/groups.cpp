@@ -52,21 +52,19 @@ Result<Pid> System::create_session(Process& self) noexcept {
 }
 
 Result<Pid> System::group_of(Process& self, Pid pid) noexcept {
-  if (pid < 0) return Error::InvalidArgument;
-  if (pid == 0) pid = self.pid_;
-  RefPtr<Process> process = find(pid);
-  if (!process) return Error::NoProcess;
-  sched::SchedulerGuard guard;
-  return process->group_;
+  return id_of(self, pid, &Process::group_);
 }
 
 Result<Pid> System::session_of(Process& self, Pid pid) noexcept {
+  return id_of(self, pid, &Process::session_);
+}
+
+Result<Pid> System::id_of(Process& self, Pid pid, Pid Process::*id) noexcept {
   if (pid < 0) return Error::InvalidArgument;
-  if (pid == 0) pid = self.pid_;
-  RefPtr<Process> process = find(pid);
+  RefPtr<Process> process = find(pid == 0 ? self.pid_ : pid);
   if (!process) return Error::NoProcess;
   sched::SchedulerGuard guard;
-  return process->session_;
+  return (*process).*id;
 }
 
 }  // namespace mos::posix

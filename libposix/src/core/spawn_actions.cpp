@@ -22,16 +22,25 @@ Result<SpawnFileAction*> SpawnFileActions::append() noexcept {
   return action;
 }
 
-Result<void> SpawnFileActions::add_open(int fd, std::string_view path, std::uint32_t flags,
-                                        vfs::Mode mode) noexcept {
-  if (fd < 0) return Error::BadFileDescriptor;
+Result<SpawnFileAction*> SpawnFileActions::append_with_path(std::string_view path) noexcept {
   char* copy = MOS_TRY(copy_string(path));
   auto appended = append();
   if (!appended) {
     delete[] copy;
     return appended.error();
   }
-  **appended = {SpawnFileAction::Kind::Open, fd, -1, copy, flags, mode};
+  (*appended)->path = copy;
+  return *appended;
+}
+
+Result<void> SpawnFileActions::add_open(int fd, std::string_view path, std::uint32_t flags,
+                                        vfs::Mode mode) noexcept {
+  if (fd < 0) return Error::BadFileDescriptor;
+  SpawnFileAction* action = MOS_TRY(append_with_path(path));
+  action->kind = SpawnFileAction::Kind::Open;
+  action->fd = fd;
+  action->flags = flags;
+  action->mode = mode;
   return {};
 }
 
@@ -53,14 +62,8 @@ Result<void> SpawnFileActions::add_dup2(int fd, int new_fd) noexcept {
 }
 
 Result<void> SpawnFileActions::add_chdir(std::string_view path) noexcept {
-  char* copy = MOS_TRY(copy_string(path));
-  auto appended = append();
-  if (!appended) {
-    delete[] copy;
-    return appended.error();
-  }
-  (*appended)->kind = SpawnFileAction::Kind::Chdir;
-  (*appended)->path = copy;
+  SpawnFileAction* action = MOS_TRY(append_with_path(path));
+  action->kind = SpawnFileAction::Kind::Chdir;
   return {};
 }
 

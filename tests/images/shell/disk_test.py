@@ -15,43 +15,22 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SESSION_TEST = os.path.join(HERE, "session_test.py")
-
-
-def tool(name: str) -> str:
-    for directory in ("/usr/sbin", "/sbin", *os.environ.get("PATH", "").split(os.pathsep)):
-        path = os.path.join(directory, name)
-        if os.access(path, os.X_OK):
-            return path
-    sys.exit(f"disk_test: {name} not found (./mosaic installs e2fsprogs)")
-
-
-def run(command: list[str]) -> subprocess.CompletedProcess:
-    return subprocess.run(command, capture_output=True, timeout=120)
-
-
-def debugfs(disk: str, request: str) -> bytes:
-    return run([tool("debugfs"), "-R", request, disk]).stdout
+sys.path.insert(0, os.path.join(HERE, ".."))
+sys.dont_write_bytecode = True  # No __pycache__ in the source tree.
+from ext2_volume import debugfs, fsck_failure, make_volume  # noqa: E402
 
 
 def main() -> int:
     failures = []
     with tempfile.TemporaryDirectory(prefix="mosaic-shell-disk-") as tmp:
-        disk = os.path.join(tmp, "disk.img")
-        note = os.path.join(tmp, "note.txt")
-        with open(note, "w") as f:
-            f.write("hello from the host\n")
-        made = run([tool("mke2fs"), "-q", "-F", "-t", "ext2", "-b", "1024", disk, "8M"])
-        put = run([tool("debugfs"), "-w", "-R", f"write {note} from-host.txt", disk])
-        if made.returncode != 0 or put.returncode != 0:
-            print(made.stderr.decode(), put.stderr.decode())
+        disk = make_volume(tmp)
+        if disk is None:
             return 1
         booted = subprocess.run([sys.executable, SESSION_TEST, *sys.argv[1:], "--disk", disk])
         if booted.returncode != 0:
             failures.append("the session failed (see above)")
-        fsck = run([tool("e2fsck"), "-fn", disk])
-        print(fsck.stdout.decode(), fsck.stderr.decode())
-        if fsck.returncode != 0:
-            failures.append(f"e2fsck -fn exited {fsck.returncode}: the file system is not clean")
+        if (failure := fsck_failure(disk)) is not None:
+            failures.append(failure)
         expected = {
             "/hello.txt": b"written by the shell\n",
             "/dir/big.txt": b"".join(b"line %d\n" % n for n in range(2000)),

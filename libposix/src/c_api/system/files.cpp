@@ -20,6 +20,11 @@ namespace {
 
 sys::Stat* kernel(struct stat* out) noexcept { return reinterpret_cast<sys::Stat*>(out); }
 
+// open's third argument: there only with O_CREAT.
+mode_t mode_argument(int flags, va_list args) noexcept {
+  return (flags & O_CREAT) != 0 ? va_arg(args, mode_t) : 0;
+}
+
 int fill_statvfs(long result, const sys::StatFs& from, struct statvfs* out) noexcept {
   if (result == 0) {
     *out = {};
@@ -43,25 +48,19 @@ int fill_statvfs(long result, const sys::StatFs& from, struct statvfs* out) noex
 extern "C" {
 
 int openat(int directory_fd, const char* path, int flags, ...) {
-  mode_t mode = 0;
-  if ((flags & O_CREAT) != 0) {
-    va_list args;
-    va_start(args, flags);
-    mode = va_arg(args, mode_t);
-    va_end(args);
-  }
+  va_list args;
+  va_start(args, flags);
+  const mode_t mode = mode_argument(flags, args);
+  va_end(args);
   return static_cast<int>(finish(sys::openat(directory_fd, path, flags, mode)));
 }
 
 int open(const char* path, int flags, ...) {
-  mode_t mode = 0;
-  if ((flags & O_CREAT) != 0) {
-    va_list args;
-    va_start(args, flags);
-    mode = va_arg(args, mode_t);
-    va_end(args);
-  }
-  return openat(AT_FDCWD, path, flags, mode);
+  va_list args;
+  va_start(args, flags);
+  const mode_t mode = mode_argument(flags, args);
+  va_end(args);
+  return static_cast<int>(finish(sys::openat(AT_FDCWD, path, flags, mode)));
 }
 
 int creat(const char* path, mode_t mode) { return open(path, O_WRONLY | O_CREAT | O_TRUNC, mode); }

@@ -39,6 +39,19 @@ int spawn(pid_t* pid, const char* path, int search, const posix_spawn_file_actio
 
 int status_of(long result) noexcept { return result < 0 ? static_cast<int>(-result) : 0; }
 
+constexpr int kListedArguments = 64;
+
+// argv for execl/execlp: `first`, then the variadic ones up to their NULL. False if there are
+// more than kListedArguments.
+bool collect_arguments(char** argv, const char* first, va_list args) noexcept {
+  int argc = 0;
+  argv[argc++] = const_cast<char*>(first);
+  while (argc < kListedArguments && (argv[argc] = va_arg(args, char*)) != nullptr) ++argc;
+  if (argc == kListedArguments) return false;
+  argv[argc] = nullptr;
+  return true;
+}
+
 }  // namespace
 
 extern "C" {
@@ -142,31 +155,23 @@ int execvp(const char* file, char* const argv[]) {
   return static_cast<int>(mos::posix::c_api::finish(sys::execve(file, 1, argv, environ)));
 }
 
-// execl and execlp: the arguments up to the NULL, at most 64.
+// execl and execlp: the arguments up to the NULL, at most kListedArguments.
 int execl(const char* path, const char* arg, ...) {
-  char* argv[65];
-  int argc = 0;
-  argv[argc++] = const_cast<char*>(arg);
+  char* argv[kListedArguments + 1];
   va_list args;
   va_start(args, arg);
-  while (argc < 64 && (argv[argc] = va_arg(args, char*)) != nullptr) ++argc;
+  const bool fits = collect_arguments(argv, arg, args);
   va_end(args);
-  if (argc == 64) return mos::posix::c_api::fail(E2BIG);
-  argv[argc] = nullptr;
-  return execv(path, argv);
+  return fits ? execv(path, argv) : mos::posix::c_api::fail(E2BIG);
 }
 
 int execlp(const char* file, const char* arg, ...) {
-  char* argv[65];
-  int argc = 0;
-  argv[argc++] = const_cast<char*>(arg);
+  char* argv[kListedArguments + 1];
   va_list args;
   va_start(args, arg);
-  while (argc < 64 && (argv[argc] = va_arg(args, char*)) != nullptr) ++argc;
+  const bool fits = collect_arguments(argv, arg, args);
   va_end(args);
-  if (argc == 64) return mos::posix::c_api::fail(E2BIG);
-  argv[argc] = nullptr;
-  return execvp(file, argv);
+  return fits ? execvp(file, argv) : mos::posix::c_api::fail(E2BIG);
 }
 
 int system(const char* command) {

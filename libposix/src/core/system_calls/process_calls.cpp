@@ -148,47 +148,59 @@ long get_id(int which) noexcept {
   }
 }
 
-// POSIX's rules: root sets all three ids; others may switch to their real or saved id.
-long setuid(unsigned int uid) noexcept {
-  MOS_SYS_CALLER();
+namespace {
+
+using Id = std::uint32_t ProcessCredentials::*;
+
+// setuid/setgid (POSIX): root sets the real, effective and saved id; others may only switch the
+// effective one to their real or saved id.
+long set_all_ids(Process& self, unsigned int value, Id real, Id effective, Id saved) noexcept {
   ProcessCredentials& ids = self.credentials();
   if (ids.euid == 0) {
-    ids.uid = ids.euid = ids.suid = uid;
-  } else if (uid == ids.uid || uid == ids.suid) {
-    ids.euid = uid;
+    ids.*real = ids.*effective = ids.*saved = value;
+  } else if (value == ids.*real || value == ids.*saved) {
+    ids.*effective = value;
   } else {
     return negative(Error::NotPermitted);
   }
   return 0;
+}
+
+// seteuid/setegid: root sets any; others their real or saved id.
+long set_effective_id(Process& self, unsigned int value, Id real, Id effective,
+                      Id saved) noexcept {
+  ProcessCredentials& ids = self.credentials();
+  if (ids.euid != 0 && value != ids.*real && value != ids.*saved) {
+    return negative(Error::NotPermitted);
+  }
+  ids.*effective = value;
+  return 0;
+}
+
+}  // namespace
+
+long setuid(unsigned int uid) noexcept {
+  MOS_SYS_CALLER();
+  return set_all_ids(self, uid, &ProcessCredentials::uid, &ProcessCredentials::euid,
+                     &ProcessCredentials::suid);
 }
 
 long setgid(unsigned int gid) noexcept {
   MOS_SYS_CALLER();
-  ProcessCredentials& ids = self.credentials();
-  if (ids.euid == 0) {
-    ids.gid = ids.egid = ids.sgid = gid;
-  } else if (gid == ids.gid || gid == ids.sgid) {
-    ids.egid = gid;
-  } else {
-    return negative(Error::NotPermitted);
-  }
-  return 0;
+  return set_all_ids(self, gid, &ProcessCredentials::gid, &ProcessCredentials::egid,
+                     &ProcessCredentials::sgid);
 }
 
 long seteuid(unsigned int uid) noexcept {
   MOS_SYS_CALLER();
-  ProcessCredentials& ids = self.credentials();
-  if (ids.euid != 0 && uid != ids.uid && uid != ids.suid) return negative(Error::NotPermitted);
-  ids.euid = uid;
-  return 0;
+  return set_effective_id(self, uid, &ProcessCredentials::uid, &ProcessCredentials::euid,
+                          &ProcessCredentials::suid);
 }
 
 long setegid(unsigned int gid) noexcept {
   MOS_SYS_CALLER();
-  ProcessCredentials& ids = self.credentials();
-  if (ids.euid != 0 && gid != ids.gid && gid != ids.sgid) return negative(Error::NotPermitted);
-  ids.egid = gid;
-  return 0;
+  return set_effective_id(self, gid, &ProcessCredentials::gid, &ProcessCredentials::egid,
+                          &ProcessCredentials::sgid);
 }
 
 long getgroups(int size, unsigned int* list) noexcept {
