@@ -89,8 +89,7 @@ Result<posix::Pid> start_shell(posix::System& system, std::string_view terminal)
   attributes.flags = posix::spawn_flags::kSetSession;
   char name[] = "-sh";
   char* argv[] = {name, nullptr};
-  return system.spawn(system.init(), "/bin/sh", false, &actions, &attributes, argv,
-                      kEnvironment);
+  return system.spawn(system.init(), "/bin/sh", false, &actions, &attributes, argv, kEnvironment);
 }
 
 // Every file system except the root, deepest first (from /proc/mounts, before unmounting it).
@@ -99,8 +98,8 @@ void unmount_all(vfs::Vfs& v) {
   std::size_t length = 0;
   if (auto mounts = v.open(v.context(), "/proc/mounts", vfs::open_flags::kReadOnly)) {
     while (length < sizeof listing) {
-      auto n = (*mounts)->read(std::as_writable_bytes(std::span(listing + length,
-                                                                sizeof listing - length)));
+      auto n = (*mounts)->read(
+          std::as_writable_bytes(std::span(listing + length, sizeof listing - length)));
       if (!n || *n == 0) break;
       length += *n;
     }

@@ -57,8 +57,7 @@ void acquire_terminal(Process& self, vfs::OpenFile& file, std::uint32_t flags) n
 /// The descriptor's file (for the C layer's fdopendir, isatty, ...).
 Result<RefPtr<vfs::OpenFile>> file_of(Process& self, int fd) noexcept;
 
-Result<vfs::Stat> stat(Process& self, int directory_fd, std::string_view path,
-                       int flags) noexcept;
+Result<vfs::Stat> stat(Process& self, int directory_fd, std::string_view path, int flags) noexcept;
 Result<vfs::Stat> stat(Process& self, int fd) noexcept;
 Result<vfs::StatFs> statfs(Process& self, std::string_view path) noexcept;
 Result<vfs::StatFs> statfs(Process& self, int fd) noexcept;
@@ -70,8 +69,8 @@ Result<void> make_node(Process& self, int directory_fd, std::string_view path, v
 Result<void> unlink(Process& self, int directory_fd, std::string_view path, int flags) noexcept;
 Result<void> rename(Process& self, int from_fd, std::string_view from, int to_fd,
                     std::string_view to) noexcept;
-Result<void> link(Process& self, int from_fd, std::string_view from, int to_fd,
-                  std::string_view to, int flags) noexcept;
+Result<void> link(Process& self, int from_fd, std::string_view from, int to_fd, std::string_view to,
+                  int flags) noexcept;
 Result<void> symlink(Process& self, std::string_view target, int directory_fd,
                      std::string_view path) noexcept;
 Result<std::size_t> read_link(Process& self, int directory_fd, std::string_view path,
@@ -79,8 +78,8 @@ Result<std::size_t> read_link(Process& self, int directory_fd, std::string_view 
 Result<void> change_mode(Process& self, int directory_fd, std::string_view path,
                          vfs::Mode mode) noexcept;
 Result<void> change_mode(Process& self, int fd, vfs::Mode mode) noexcept;
-Result<void> change_owner(Process& self, int directory_fd, std::string_view path,
-                          std::uint32_t uid, std::uint32_t gid, int flags) noexcept;
+Result<void> change_owner(Process& self, int directory_fd, std::string_view path, std::uint32_t uid,
+                          std::uint32_t gid, int flags) noexcept;
 Result<void> change_owner(Process& self, int fd, std::uint32_t uid, std::uint32_t gid) noexcept;
 /// utimensat / futimens (times[0] access, times[1] modify; kNow and kOmit as Linux).
 Result<void> set_times(Process& self, int directory_fd, std::string_view path,
@@ -89,8 +88,8 @@ Result<void> set_times(Process& self, int fd, const vfs::Timespec times[2]) noex
 Result<void> truncate(Process& self, std::string_view path, std::int64_t size) noexcept;
 Result<void> truncate(Process& self, int fd, std::int64_t size) noexcept;
 /// faccessat: with at_flags::kEffectiveAccess the effective ids, else the real ones.
-Result<void> access(Process& self, int directory_fd, std::string_view path,
-                    std::uint32_t mode, int flags) noexcept;
+Result<void> access(Process& self, int directory_fd, std::string_view path, std::uint32_t mode,
+                    int flags) noexcept;
 Result<void> change_directory(Process& self, std::string_view path) noexcept;
 Result<void> change_directory(Process& self, int fd) noexcept;
 /// getcwd: the length without the NUL (Error::Range if `out` is too small).

@@ -156,17 +156,17 @@ class Process : public RefCounted {
   SignalInfo child_info_;  // For a kSigInfo SIGCHLD handler.
 
   // Ending and waiting.
-  int wait_status_ = 0;             // Linux's encoding, valid once a change is to be reported.
-  bool change_reported_ = true;     // Whether the parent has seen the last stop/continue.
-  bool continued_ = false;          // The unreported change is a continue.
-  bool exiting_ = false;            // Killed: ends at its next safe point.
-  bool ending_ = false;             // In System::die: no more signal delivery.
+  int wait_status_ = 0;          // Linux's encoding, valid once a change is to be reported.
+  bool change_reported_ = true;  // Whether the parent has seen the last stop/continue.
+  bool continued_ = false;       // The unreported change is a continue.
+  bool exiting_ = false;         // Killed: ends at its next safe point.
+  bool ending_ = false;          // In System::die: no more signal delivery.
   int exit_signal_code_ = 0;
   sched::WaitQueue children_changed_;  // The process waits here for its children.
   sched::WaitQueue resumed_;           // A stopped process waits here for SIGCONT.
   std::uint64_t start_ns_ = 0;
   std::uint64_t children_cpu_ns_ = 0;
-  std::uint64_t alarm_ns_ = 0;      // SIGALRM deadline (monotonic), 0: none.
+  std::uint64_t alarm_ns_ = 0;  // SIGALRM deadline (monotonic), 0: none.
   ListNode alarm_node_;
 };
 

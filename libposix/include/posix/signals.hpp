@@ -11,19 +11,21 @@ namespace mos::posix {
 
 /// Signal numbers (Linux x86_64).
 namespace sig {
-inline constexpr int kHangup = 1, kInterrupt = 2, kQuit = 3, kIllegal = 4, kTrap = 5,
-                     kAbort = 6, kBus = 7, kFloatingPoint = 8, kKill = 9, kUser1 = 10,
-                     kSegv = 11, kUser2 = 12, kPipe = 13, kAlarm = 14, kTerminate = 15,
-                     kStackFault = 16, kChild = 17, kContinue = 18, kStop = 19,
-                     kTerminalStop = 20, kTerminalIn = 21, kTerminalOut = 22, kUrgent = 23,
-                     kCpuLimit = 24, kFileLimit = 25, kVirtualAlarm = 26, kProfile = 27,
-                     kWindowChange = 28, kIo = 29, kPower = 30, kSys = 31;
+inline constexpr int kHangup = 1, kInterrupt = 2, kQuit = 3, kIllegal = 4, kTrap = 5, kAbort = 6,
+                     kBus = 7, kFloatingPoint = 8, kKill = 9, kUser1 = 10, kSegv = 11, kUser2 = 12,
+                     kPipe = 13, kAlarm = 14, kTerminate = 15, kStackFault = 16, kChild = 17,
+                     kContinue = 18, kStop = 19, kTerminalStop = 20, kTerminalIn = 21,
+                     kTerminalOut = 22, kUrgent = 23, kCpuLimit = 24, kFileLimit = 25,
+                     kVirtualAlarm = 26, kProfile = 27, kWindowChange = 28, kIo = 29, kPower = 30,
+                     kSys = 31;
 /// Signals are 1..kMax (32..64 are the real-time ones; they queue only once here).
 inline constexpr int kMax = 64;
 }  // namespace sig
 
 /// Whether `signal` is a valid signal number.
-constexpr bool valid_signal(int signal) noexcept { return signal >= 1 && signal <= sig::kMax; }
+constexpr bool valid_signal(int signal) noexcept {
+  return signal >= 1 && signal <= sig::kMax;
+}
 
 /// A set of signals (sigset_t).
 class SignalSet {
@@ -89,7 +91,7 @@ struct SignalInfo {
   int padding = 0;
   std::int32_t pid = 0;  ///< The sender (si_pid) or the child (SIGCHLD).
   std::uint32_t uid = 0;
-  int status = 0;        ///< SIGCHLD: the exit status or the signal.
+  int status = 0;  ///< SIGCHLD: the exit status or the signal.
 };
 
 }  // namespace mos::posix

@@ -17,8 +17,8 @@ namespace mos::posix {
 /// One file action.
 struct SpawnFileAction {
   enum class Kind : std::uint8_t { Open, Close, Dup2, Chdir, Fchdir } kind = Kind::Close;
-  int fd = -1;          ///< Open: where; Close, Fchdir: which; Dup2: the source.
-  int new_fd = -1;      ///< Dup2: the target.
+  int fd = -1;           ///< Open: where; Close, Fchdir: which; Dup2: the source.
+  int new_fd = -1;       ///< Dup2: the target.
   char* path = nullptr;  ///< Open, Chdir: a malloc'd copy.
   std::uint32_t flags = 0;
   vfs::Mode mode = 0;
@@ -54,16 +54,16 @@ class SpawnFileActions {
 /// POSIX_SPAWN_* flags (glibc's values).
 namespace spawn_flags {
 inline constexpr std::uint16_t kResetIds = 0x01, kSetGroup = 0x02, kSetSignalDefaults = 0x04,
-                               kSetSignalMask = 0x08, kSetSchedParam = 0x10,
-                               kSetScheduler = 0x20, kUseVfork = 0x40, kSetSession = 0x80;
+                               kSetSignalMask = 0x08, kSetSchedParam = 0x10, kSetScheduler = 0x20,
+                               kUseVfork = 0x40, kSetSession = 0x80;
 }  // namespace spawn_flags
 
 /// posix_spawnattr_t's contents.
 struct SpawnAttributes {
   std::uint16_t flags = 0;
-  std::int32_t group = 0;     ///< kSetGroup: 0 makes the child a group leader.
-  SignalSet mask;             ///< kSetSignalMask.
-  SignalSet defaults;         ///< kSetSignalDefaults: these go back to SIG_DFL.
+  std::int32_t group = 0;  ///< kSetGroup: 0 makes the child a group leader.
+  SignalSet mask;          ///< kSetSignalMask.
+  SignalSet defaults;      ///< kSetSignalDefaults: these go back to SIG_DFL.
 };
 
 }  // namespace mos::posix

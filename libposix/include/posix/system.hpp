@@ -38,8 +38,7 @@ inline constexpr std::string_view kLinkedProgramMagic = "MOSAIC-LINKED-PROGRAM "
 enum class WaitFor : std::uint8_t { Any, Process, Group };
 /// wait options (Linux values).
 namespace wait_options {
-inline constexpr int kNoHang = 1, kUntraced = 2, kExited = 4, kContinued = 8,
-                     kNoWait = 0x1000000;
+inline constexpr int kNoHang = 1, kUntraced = 2, kExited = 4, kContinued = 8, kNoWait = 0x1000000;
 }  // namespace wait_options
 
 /// What a wait found: the child and its status in Linux's encoding (WIFEXITED & co.), or pid 0
@@ -174,14 +173,14 @@ class System final : public drv::TtySignalTarget, public vfs::ProcessInformation
 
   vfs::Vfs& vfs_;
   RefPtr<Process> init_;
-  Pid next_pid_ = 1;  // Scheduler lock.
+  Pid next_pid_ = 1;                                     // Scheduler lock.
   IntrusiveList<Process, &Process::table_node_> table_;  // Scheduler lock; holds references.
   Program* programs_ = nullptr;
   std::size_t program_count_ = 0;
   std::size_t program_capacity_ = 0;
   sched::WaitQueue alarms_changed_;  // The alarm thread sleeps here. Scheduler lock.
   IntrusiveList<Process, &Process::alarm_node_> alarms_;  // Scheduler lock.
-  PowerAction power_ = PowerAction::None;                  // Scheduler lock.
+  PowerAction power_ = PowerAction::None;                 // Scheduler lock.
   sched::WaitQueue never_woken_;  // Where a reboot(2) caller waits for the end.
 };
 

@@ -12,7 +12,9 @@ namespace mos::posix {
 namespace {
 
 // Linux's wait status encodings.
-constexpr int exited_status(int code) noexcept { return (code & 0xff) << 8; }
+constexpr int exited_status(int code) noexcept {
+  return (code & 0xff) << 8;
+}
 constexpr int kContinuedStatus = 0xffff;
 
 }  // namespace
@@ -24,12 +26,14 @@ void System::notify_parent_locked(sched::SchedulerGuard& guard, Process& child) 
   const SignalAction& action = parent->actions_[sig::kChild - 1];
   const bool stopped_or_continued = child.state_ != ProcessState::Zombie;
   if (stopped_or_continued && (action.flags & action_flags::kNoChildStop) != 0) return;
-  parent->child_info_ = SignalInfo{sig::kChild, 0, 0, 0, child.pid_, child.credentials_.uid,
-                                   child.wait_status_};
+  parent->child_info_ =
+      SignalInfo{sig::kChild, 0, 0, 0, child.pid_, child.credentials_.uid, child.wait_status_};
   post_locked(guard, *parent, sig::kChild, child.pid_);
 }
 
-void System::exit(Process& self, int code) noexcept { die(self, exited_status(code)); }
+void System::exit(Process& self, int code) noexcept {
+  die(self, exited_status(code));
+}
 
 void System::die(Process& self, int wait_status) noexcept {
   MOS_ASSERT(&self != init_.get());
@@ -94,7 +98,8 @@ Result<WaitResult> System::wait(Process& self, WaitFor what, Pid id, int options
     while (true) {
       bool any = false;
       for (Process& child : self.children_) {
-        const bool matches = what == WaitFor::Any || (what == WaitFor::Process && child.pid_ == id) ||
+        const bool matches = what == WaitFor::Any ||
+                             (what == WaitFor::Process && child.pid_ == id) ||
                              (what == WaitFor::Group && child.group_ == id);
         if (!matches) continue;
         any = true;

@@ -23,8 +23,7 @@ Result<int> FdTable::install(RefPtr<vfs::OpenFile> file, CloseOnExec cloexec, in
   return Error::TooManyOpenFiles;
 }
 
-Result<void> FdTable::install_at(int fd, RefPtr<vfs::OpenFile> file,
-                                 CloseOnExec cloexec) noexcept {
+Result<void> FdTable::install_at(int fd, RefPtr<vfs::OpenFile> file, CloseOnExec cloexec) noexcept {
   if (fd < 0 || fd >= kMaxFds) return Error::BadFileDescriptor;
   Entry old;  // Released after the lock, as dup2 closes the old file "atomically".
   SpinLockGuard guard(lock_);

@@ -16,7 +16,9 @@ namespace {
 // The major number of terminals (/dev/ttyS*, /dev/tty*).
 constexpr std::uint32_t kTerminalMajor = 4;
 
-vfs::Vfs& vfs_of(Process& self) noexcept { return self.system().vfs(); }
+vfs::Vfs& vfs_of(Process& self) noexcept {
+  return self.system().vfs();
+}
 
 // RLIMIT_NOFILE: descriptors are below this.
 int descriptor_limit(Process& self) noexcept {
@@ -38,7 +40,9 @@ Result<vfs::Context> context_at(Process& self, int directory_fd, std::string_vie
 
 }  // namespace
 
-Result<RefPtr<vfs::OpenFile>> file_of(Process& self, int fd) noexcept { return self.fds().get(fd); }
+Result<RefPtr<vfs::OpenFile>> file_of(Process& self, int fd) noexcept {
+  return self.fds().get(fd);
+}
 
 void acquire_terminal(Process& self, vfs::OpenFile& file, std::uint32_t flags) noexcept {
   constexpr std::uint32_t kSetForegroundGroup = 0x5410;  // TIOCSPGRP
@@ -63,7 +67,9 @@ Result<int> open(Process& self, int directory_fd, std::string_view path, std::ui
                             descriptor_limit(self));
 }
 
-Result<void> close(Process& self, int fd) noexcept { return self.fds().close(fd); }
+Result<void> close(Process& self, int fd) noexcept {
+  return self.fds().close(fd);
+}
 
 Result<std::size_t> read(Process& self, int fd, std::span<std::byte> out) noexcept {
   RefPtr<vfs::OpenFile> file = MOS_TRY(self.fds().get(fd));
@@ -108,8 +114,8 @@ Result<int> dup2(Process& self, int fd, int new_fd) noexcept {
   RefPtr<vfs::OpenFile> file = MOS_TRY(self.fds().get(fd));
   if (new_fd < 0 || new_fd >= descriptor_limit(self)) return Error::BadFileDescriptor;
   if (fd == new_fd) return new_fd;
-  MOS_TRY(self.fds().install_at(new_fd, static_cast<RefPtr<vfs::OpenFile>&&>(file),
-                                CloseOnExec::No));
+  MOS_TRY(
+      self.fds().install_at(new_fd, static_cast<RefPtr<vfs::OpenFile>&&>(file), CloseOnExec::No));
   return new_fd;
 }
 
@@ -137,8 +143,8 @@ Result<int> fcntl(Process& self, int fd, int command, std::uintptr_t argument) n
     case kGetFd:
       return MOS_TRY(self.fds().close_on_exec(fd)) == CloseOnExec::Yes ? 1 : 0;
     case kSetFd:
-      MOS_TRY(self.fds().set_close_on_exec(fd, (argument & 1) != 0 ? CloseOnExec::Yes
-                                                                   : CloseOnExec::No));
+      MOS_TRY(self.fds().set_close_on_exec(
+          fd, (argument & 1) != 0 ? CloseOnExec::Yes : CloseOnExec::No));
       return 0;
     case kGetFl:
       return static_cast<int>(file->flags() & ~kCloseOnExec);
@@ -155,8 +161,8 @@ Result<void> pipe(Process& self, int fds[2], std::uint32_t flags) noexcept {
   vfs::Vfs::PipeEnds ends = MOS_TRY(vfs_of(self).open_pipe(self.vfs_credentials(), flags));
   const CloseOnExec cloexec = (flags & kCloseOnExec) != 0 ? CloseOnExec::Yes : CloseOnExec::No;
   const int limit = descriptor_limit(self);
-  const int reader = MOS_TRY(self.fds().install(static_cast<RefPtr<vfs::OpenFile>&&>(ends.read),
-                                                cloexec, 0, limit));
+  const int reader = MOS_TRY(
+      self.fds().install(static_cast<RefPtr<vfs::OpenFile>&&>(ends.read), cloexec, 0, limit));
   auto writer =
       self.fds().install(static_cast<RefPtr<vfs::OpenFile>&&>(ends.write), cloexec, 0, limit);
   if (!writer) {
@@ -170,7 +176,7 @@ Result<void> pipe(Process& self, int fds[2], std::uint32_t flags) noexcept {
 
 Result<std::int64_t> ioctl(Process& self, int fd, std::uint32_t request,
                            std::uintptr_t argument) noexcept {
-  constexpr std::uint32_t kSetForegroundGroup = 0x5410;  // TIOCSPGRP
+  constexpr std::uint32_t kSetForegroundGroup = 0x5410;      // TIOCSPGRP
   constexpr std::uint32_t kSetControllingTerminal = 0x540e;  // TIOCSCTTY
   constexpr std::uint32_t kNotControllingTerminal = 0x5422;  // TIOCNOTTY
   RefPtr<vfs::OpenFile> file = MOS_TRY(self.fds().get(fd));
@@ -204,8 +210,7 @@ Result<void> fsync(Process& self, int fd) noexcept {
   return file->sync();
 }
 
-Result<vfs::Stat> stat(Process& self, int directory_fd, std::string_view path,
-                       int flags) noexcept {
+Result<vfs::Stat> stat(Process& self, int directory_fd, std::string_view path, int flags) noexcept {
   if (path.empty() && (flags & at_flags::kEmptyPath) != 0) return stat(self, directory_fd);
   const vfs::Context context = MOS_TRY(context_at(self, directory_fd, path));
   return vfs_of(self).stat(context, path, (flags & at_flags::kSymlinkNoFollow) == 0);
@@ -260,7 +265,7 @@ Result<vfs::Context> target_context(Process& self, const vfs::Context& from_cont
     while (source.size() > 1 && source.back() == '/') source.remove_suffix(1);
     const std::size_t slash = source.rfind('/');
     source = slash == std::string_view::npos ? std::string_view(".")
-                                              : source.substr(0, slash == 0 ? 1 : slash);
+                                             : source.substr(0, slash == 0 ? 1 : slash);
   }
   const vfs::Stat found =
       MOS_TRY(vfs_of(self).stat(from_context, source, check == SourceCheck::Parent));
@@ -278,8 +283,8 @@ Result<void> rename(Process& self, int from_fd, std::string_view from, int to_fd
   return vfs_of(self).rename(from_context, from_context.cwd, from, to_context.cwd, to);
 }
 
-Result<void> link(Process& self, int from_fd, std::string_view from, int to_fd,
-                  std::string_view to, int flags) noexcept {
+Result<void> link(Process& self, int from_fd, std::string_view from, int to_fd, std::string_view to,
+                  int flags) noexcept {
   if ((flags & ~at_flags::kSymlinkFollow) != 0) return Error::InvalidArgument;
   const vfs::Context from_context = MOS_TRY(context_at(self, from_fd, from));
   const vfs::Context to_context =
@@ -311,8 +316,8 @@ Result<void> change_mode(Process& self, int fd, vfs::Mode mode) noexcept {
   return vfs_of(self).change_mode(self.context(), *file, mode);
 }
 
-Result<void> change_owner(Process& self, int directory_fd, std::string_view path,
-                          std::uint32_t uid, std::uint32_t gid, int flags) noexcept {
+Result<void> change_owner(Process& self, int directory_fd, std::string_view path, std::uint32_t uid,
+                          std::uint32_t gid, int flags) noexcept {
   const vfs::Context context = MOS_TRY(context_at(self, directory_fd, path));
   return vfs_of(self).change_owner(context, path, uid, gid,
                                    (flags & at_flags::kSymlinkNoFollow) == 0);
@@ -403,8 +408,8 @@ Result<void> mount(Process& self, std::string_view source, std::string_view targ
   if (type == "ext2") {
     const vfs::Stat stat = MOS_TRY(vfs.stat(context, source));
     if (vfs::type_of(stat.mode) != vfs::FileType::BlockDevice) return Error::NotBlockDevice;
-    RefPtr<vfs::Device> device = MOS_TRY(vfs.devices().find(
-        vfs::FileType::BlockDevice, vfs::DeviceNumber::decode(stat.rdev)));
+    RefPtr<vfs::Device> device = MOS_TRY(
+        vfs.devices().find(vfs::FileType::BlockDevice, vfs::DeviceNumber::decode(stat.rdev)));
     vfs::BlockDevice* disk = device->block_device();
     if (disk == nullptr) return Error::NotBlockDevice;
     vfs::Ext2Options options;
@@ -423,6 +428,8 @@ Result<void> unmount(Process& self, std::string_view target) noexcept {
   return vfs_of(self).unmount(self.context(), target);
 }
 
-Result<void> sync(Process& self) noexcept { return vfs_of(self).sync(); }
+Result<void> sync(Process& self) noexcept {
+  return vfs_of(self).sync();
+}
 
 }  // namespace mos::posix

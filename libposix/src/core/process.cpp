@@ -13,7 +13,7 @@ Process::Process(System& system, Pid pid) noexcept
 
 Process::~Process() {
   if (environment_ != nullptr) {
-    for (char** entry = environment_; *entry != nullptr; ++entry) delete[] *entry;
+    for (char** entry = environment_; *entry != nullptr; ++entry) delete[] * entry;
     delete[] environment_;
   }
   delete[] command_line_;
@@ -28,8 +28,8 @@ vfs::Credentials Process::vfs_credentials() const noexcept {
   vfs::Credentials credentials;
   credentials.uid = credentials_.euid;
   credentials.gid = credentials_.egid;
-  credentials.groups = std::span<const std::uint32_t>(credentials_.groups.data(),
-                                                      credentials_.groups.size());
+  credentials.groups =
+      std::span<const std::uint32_t>(credentials_.groups.data(), credentials_.groups.size());
   return credentials;
 }
 
@@ -62,7 +62,7 @@ Result<void> Process::set_environment(char* const* strings) noexcept {
   }
   copy[count] = nullptr;
   if (environment_ != nullptr) {
-    for (char** entry = environment_; *entry != nullptr; ++entry) delete[] *entry;
+    for (char** entry = environment_; *entry != nullptr; ++entry) delete[] * entry;
     delete[] environment_;
   }
   environment_ = copy;

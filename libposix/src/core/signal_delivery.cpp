@@ -41,8 +41,7 @@ bool System::may_signal(const Process& sender, const Process& target, int signal
   const ProcessCredentials& to = target.credentials_;
   if (from.euid == 0) return true;
   if (signal == sig::kContinue && sender.session_ == target.session_) return true;
-  return from.uid == to.uid || from.uid == to.suid || from.euid == to.uid ||
-         from.euid == to.suid;
+  return from.uid == to.uid || from.uid == to.suid || from.euid == to.uid || from.euid == to.suid;
 }
 
 void System::post_locked(sched::SchedulerGuard& guard, Process& target, int signal,
@@ -259,7 +258,8 @@ void System::alarm_main(void* argument) noexcept {
         next = process.alarm_ns_;
       }
     }
-    const sched::Deadline deadline = next == 0 ? sched::Deadline::never() : sched::Deadline::at(next);
+    const sched::Deadline deadline =
+        next == 0 ? sched::Deadline::never() : sched::Deadline::at(next);
     (void)system.alarms_changed_.wait(guard, deadline, sched::Interruptible::No);
   }
 }

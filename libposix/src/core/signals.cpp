@@ -13,14 +13,14 @@ struct SignalDescription {
 using enum DefaultAction;
 // Indexed by number - 1, for 1..31 ([posix] signal.h, Linux's numbering).
 constexpr std::array<SignalDescription, 31> kSignals = {{
-    {"HUP", Terminate},   {"INT", Terminate},   {"QUIT", CoreDump},  {"ILL", CoreDump},
-    {"TRAP", CoreDump},   {"ABRT", CoreDump},   {"BUS", CoreDump},   {"FPE", CoreDump},
-    {"KILL", Terminate},  {"USR1", Terminate},  {"SEGV", CoreDump},  {"USR2", Terminate},
-    {"PIPE", Terminate},  {"ALRM", Terminate},  {"TERM", Terminate}, {"STKFLT", Terminate},
-    {"CHLD", Ignore},     {"CONT", Continue},   {"STOP", Stop},      {"TSTP", Stop},
-    {"TTIN", Stop},       {"TTOU", Stop},       {"URG", Ignore},     {"XCPU", CoreDump},
-    {"XFSZ", CoreDump},   {"VTALRM", Terminate}, {"PROF", Terminate}, {"WINCH", Ignore},
-    {"IO", Terminate},    {"PWR", Terminate},   {"SYS", CoreDump},
+    {"HUP", Terminate},  {"INT", Terminate},    {"QUIT", CoreDump},  {"ILL", CoreDump},
+    {"TRAP", CoreDump},  {"ABRT", CoreDump},    {"BUS", CoreDump},   {"FPE", CoreDump},
+    {"KILL", Terminate}, {"USR1", Terminate},   {"SEGV", CoreDump},  {"USR2", Terminate},
+    {"PIPE", Terminate}, {"ALRM", Terminate},   {"TERM", Terminate}, {"STKFLT", Terminate},
+    {"CHLD", Ignore},    {"CONT", Continue},    {"STOP", Stop},      {"TSTP", Stop},
+    {"TTIN", Stop},      {"TTOU", Stop},        {"URG", Ignore},     {"XCPU", CoreDump},
+    {"XFSZ", CoreDump},  {"VTALRM", Terminate}, {"PROF", Terminate}, {"WINCH", Ignore},
+    {"IO", Terminate},   {"PWR", Terminate},    {"SYS", CoreDump},
 }};
 
 bool equal_ignoring_case(std::string_view a, std::string_view b) noexcept {

@@ -72,8 +72,7 @@ std::string_view environment_value(char* const* envp, std::string_view name) noe
 
 // Opens the program at `path` and finds what runs it; `depth` counts interpreters.
 static Result<Resolved> resolve_file(System& system, const vfs::Context& context,
-                                     std::string_view path, char* const* argv,
-                                     int depth) noexcept {
+                                     std::string_view path, char* const* argv, int depth) noexcept {
   vfs::Vfs& vfs = system.vfs();
   const vfs::Stat stat = MOS_TRY(vfs.stat(context, path));
   if (vfs::type_of(stat.mode) != vfs::FileType::Regular) return Error::AccessDenied;
@@ -115,16 +114,16 @@ static Result<Resolved> resolve_file(System& system, const vfs::Context& context
   memory_copy(interpreter_path, interpreter.data(), interpreter.size());
   const std::string_view interpreter_copy(interpreter_path, interpreter.size());
   std::string_view prefix[3] = {interpreter_copy, argument, path};
-  std::span<const std::string_view> used =
-      argument.empty() ? std::span<const std::string_view>(prefix, 1)
-                       : std::span<const std::string_view>(prefix, 2);
+  std::span<const std::string_view> used = argument.empty()
+                                               ? std::span<const std::string_view>(prefix, 1)
+                                               : std::span<const std::string_view>(prefix, 2);
   // The script's path follows the interpreter (and its argument), then argv[1...].
   std::string_view with_path[3];
   std::size_t count = 0;
   for (std::string_view part : used) with_path[count++] = part;
   with_path[count++] = path;
-  Resolved script = MOS_TRY(build_argv(std::span<const std::string_view>(with_path, count),
-                                       argv, 1));
+  Resolved script =
+      MOS_TRY(build_argv(std::span<const std::string_view>(with_path, count), argv, 1));
   auto inner = resolve_file(system, context, interpreter_copy, script.argv, depth + 1);
   free_argv(script.argv, script.argc);
   return inner;
@@ -188,8 +187,7 @@ Result<RefPtr<Process>> System::new_child(Process& parent) noexcept {
   return process;
 }
 
-Result<void> System::prepare_child(Process& parent, Process& child,
-                                   const SpawnFileActions* actions,
+Result<void> System::prepare_child(Process& parent, Process& child, const SpawnFileActions* actions,
                                    const SpawnAttributes* attributes) noexcept {
   if (attributes != nullptr) {
     const std::uint16_t flags = attributes->flags;
@@ -232,8 +230,8 @@ Result<void> System::prepare_child(Process& parent, Process& child,
         acquire_terminal(child, *file, action.flags);
         const CloseOnExec cloexec =
             (action.flags & kCloseOnExec) != 0 ? CloseOnExec::Yes : CloseOnExec::No;
-        MOS_TRY(child.fds_.install_at(action.fd, static_cast<RefPtr<vfs::OpenFile>&&>(file),
-                                      cloexec));
+        MOS_TRY(
+            child.fds_.install_at(action.fd, static_cast<RefPtr<vfs::OpenFile>&&>(file), cloexec));
         break;
       }
       case SpawnFileAction::Kind::Close:
@@ -310,8 +308,8 @@ void System::run(void* argument) noexcept {
   // A signal may have come before the thread existed to be interrupted.
   if (!self.pending_.empty()) sched::interrupt(sched::current());
   (void)self.system_.deliver_signals(self);
-  const int status = start->main != nullptr ? start->main(start->argc, start->argv)
-                                            : start->function(start->arg);
+  const int status =
+      start->main != nullptr ? start->main(start->argc, start->argv) : start->function(start->arg);
   self.system_.exit(self, status);
 }
 
@@ -326,8 +324,7 @@ Result<Pid> System::spawn(Process& parent, std::string_view path, bool search,
   }
   MOS_TRY(child->set_environment(envp));
   MOS_TRY(prepare_child(parent, *child, actions, attributes));
-  Resolved resolved =
-      MOS_TRY(resolve_program(*this, child->context(), path, search, argv, envp));
+  Resolved resolved = MOS_TRY(resolve_program(*this, child->context(), path, search, argv, envp));
   auto* start = new (std::nothrow) Start;
   if (start == nullptr) {
     free_argv(resolved.argv, resolved.argc);
@@ -375,8 +372,7 @@ Result<Pid> System::spawn_function(Process& parent, FunctionMain entry, void* ar
 Result<void> System::exec(Process& self, std::string_view path, bool search, char* const* argv,
                           char* const* envp) noexcept {
   if (&self == init_.get()) return Error::NotSupported;  // Init is the boot thread.
-  Resolved resolved =
-      MOS_TRY(resolve_program(*this, self.context(), path, search, argv, envp));
+  Resolved resolved = MOS_TRY(resolve_program(*this, self.context(), path, search, argv, envp));
   auto* start = new (std::nothrow) Start;
   if (start == nullptr) {
     free_argv(resolved.argv, resolved.argc);

@@ -100,8 +100,7 @@ Result<void> System::install_programs(std::string_view directory) noexcept {
     contents[bytes++] = '\n';
     RefPtr<vfs::OpenFile> file = MOS_TRY(vfs_.open(
         context, std::string_view(path, length),
-        vfs::open_flags::kCreate | vfs::open_flags::kWriteOnly | vfs::open_flags::kTruncate,
-        0755));
+        vfs::open_flags::kCreate | vfs::open_flags::kWriteOnly | vfs::open_flags::kTruncate, 0755));
     MOS_TRY(file->write(std::as_bytes(std::span<const char>(contents, bytes))));
   }
   return {};

@@ -1,6 +1,6 @@
 // Waiting for time and for signals, and poll(2).
-#include <posix/waiting.hpp>
 #include <posix/system.hpp>
+#include <posix/waiting.hpp>
 
 #include <ipc/poll.hpp>
 

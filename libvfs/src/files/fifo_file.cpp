@@ -101,7 +101,8 @@ Result<RefPtr<OpenFile>> open_fifo(Vfs& vfs, Path path, std::uint32_t flags,
     const std::uint64_t seen = reads ? fifo.writer_opens : fifo.reader_opens;
     while ((reads ? pipe->writers() : pipe->readers()) == 0 &&
            (reads ? fifo.writer_opens : fifo.reader_opens) == seen) {
-      MOS_TRY(fifo.partner_arrived.wait(fifo.lock, sched::Deadline::never(), sched::Interruptible::Yes));
+      MOS_TRY(fifo.partner_arrived.wait(fifo.lock, sched::Deadline::never(),
+                                        sched::Interruptible::Yes));
     }
   }
   return opened;

@@ -8,8 +8,7 @@
 
 namespace mos::vfs {
 
-Result<Vfs::PipeEnds> Vfs::open_pipe(const Credentials& credentials,
-                                     std::uint32_t flags) noexcept {
+Result<Vfs::PipeEnds> Vfs::open_pipe(const Credentials& credentials, std::uint32_t flags) noexcept {
   using namespace open_flags;
   if ((flags & ~(kNonBlocking | kCloseOnExec)) != 0) return Error::InvalidArgument;
   Context context;
@@ -21,9 +20,9 @@ Result<Vfs::PipeEnds> Vfs::open_pipe(const Credentials& credentials,
       RefPtr<TmpFs> file_system = MOS_TRY(TmpFs::create());
       RefPtr<Dentry> root = MOS_TRY(new_dentry(nullptr, "/", file_system->root()));
       Name source = MOS_TRY(Name::copy("pipefs"));
-      auto* mount = new (std::nothrow) Mount(static_cast<RefPtr<TmpFs>&&>(file_system),
-                                             static_cast<RefPtr<Dentry>&&>(root),
-                                             static_cast<Name&&>(source), 0);
+      auto* mount = new (std::nothrow)
+          Mount(static_cast<RefPtr<TmpFs>&&>(file_system), static_cast<RefPtr<Dentry>&&>(root),
+                static_cast<Name&&>(source), 0);
       if (mount == nullptr) return Error::NoMemory;
       pipe_mount_ = RefPtr<Mount>::adopt(mount);
     }

@@ -41,7 +41,9 @@ void run_exit_handlers() noexcept {
 }  // namespace mos::posix::c_api
 
 namespace mos::posix::libc {
-StreamRegistry& current_stream_registry() noexcept { return c_api::c_runtime().streams; }
+StreamRegistry& current_stream_registry() noexcept {
+  return c_api::c_runtime().streams;
+}
 }  // namespace mos::posix::libc
 
 extern "C" mos_getopt_state* __mos_getopt_state(void) {

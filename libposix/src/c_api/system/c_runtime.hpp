@@ -35,7 +35,7 @@ struct CRuntime {
   int at_exit_count = 0;
   void (*at_quick_exit[kAtExitHandlers])() = {};
   int at_quick_exit_count = 0;
-  unsigned int random_state = 1;  ///< rand/srand.
+  unsigned int random_state = 1;        ///< rand/srand.
   PipeStream pipes[kPipeStreams] = {};  ///< popen's children, for pclose.
 };
 

@@ -16,8 +16,8 @@ namespace sys = mos::posix::sys;
 struct __mos_dir {
   int fd = -1;
   char records[2048];
-  long used = 0;   // Bytes of records read.
-  long next = 0;   // The next record's offset in `records`.
+  long used = 0;  // Bytes of records read.
+  long next = 0;  // The next record's offset in `records`.
   struct dirent entry;
 };
 
@@ -49,9 +49,8 @@ DIR* opendir(const char* path) {
 
 struct dirent* readdir(DIR* directory) {
   if (directory->next >= directory->used) {
-    const long got =
-        mos::posix::c_api::finish(sys::getdents64(directory->fd, directory->records,
-                                                  sizeof directory->records));
+    const long got = mos::posix::c_api::finish(
+        sys::getdents64(directory->fd, directory->records, sizeof directory->records));
     if (got <= 0) return nullptr;  // The end (errno unchanged), or an error (errno set).
     directory->used = got;
     directory->next = 0;
@@ -82,7 +81,9 @@ void rewinddir(DIR* directory) {
   directory->used = directory->next = 0;
 }
 
-int dirfd(DIR* directory) { return directory->fd; }
+int dirfd(DIR* directory) {
+  return directory->fd;
+}
 
 long telldir(DIR* directory) {
   if (directory->next > 0 && directory->next <= directory->used) return directory->entry.d_off;

@@ -47,6 +47,8 @@ int unsetenv(const char* name) {
   return static_cast<int>(finish(sys::unset_environment_variable(name)));
 }
 
-int clearenv(void) { return static_cast<int>(finish(sys::set_environment(nullptr))); }
+int clearenv(void) {
+  return static_cast<int>(finish(sys::set_environment(nullptr)));
+}
 
 }  // extern "C"

@@ -20,10 +20,12 @@ int from_template(char* name, Make make) noexcept {
     errno = EINVAL;
     return -1;
   }
-  static constexpr char kLetters[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+  static constexpr char kLetters[] =
+      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
   struct timespec now;
   clock_gettime(CLOCK_MONOTONIC, &now);
-  unsigned long seed = static_cast<unsigned long>(now.tv_nsec) ^ static_cast<unsigned long>(getpid());
+  unsigned long seed =
+      static_cast<unsigned long>(now.tv_nsec) ^ static_cast<unsigned long>(getpid());
   for (int attempt = 0; attempt < 100; ++attempt) {
     unsigned long value = seed + static_cast<unsigned long>(attempt) * 7919;
     for (size_t i = length - 6; i < length; ++i) {

@@ -36,8 +36,8 @@ int select(int count, fd_set* readable, fd_set* writable, fd_set* exceptional,
   }
   long ms = -1;
   if (timeout != nullptr) ms = timeout->tv_sec * 1000 + timeout->tv_usec / 1000;
-  const long ready = finish(sys::poll(reinterpret_cast<sys::PollFd*>(fds),
-                                      static_cast<unsigned long>(used), ms));
+  const long ready =
+      finish(sys::poll(reinterpret_cast<sys::PollFd*>(fds), static_cast<unsigned long>(used), ms));
   if (ready < 0) return -1;
   if (readable != nullptr) FD_ZERO(readable);
   if (writable != nullptr) FD_ZERO(writable);

@@ -1,6 +1,6 @@
 // The C names of the process interface: ids, groups, signals, waiting, sleeping, exit.
-#include "call.hpp"
 #include "c_runtime.hpp"
+#include "call.hpp"
 
 #include <errno.h>
 #include <signal.h>
@@ -17,41 +17,77 @@ namespace sys = mos::posix::sys;
 
 extern "C" {
 
-int* __errno_location(void) { return sys::errno_location(); }
+int* __errno_location(void) {
+  return sys::errno_location();
+}
 
-pid_t getpid(void) { return static_cast<pid_t>(finish(sys::getpid())); }
-pid_t getppid(void) { return static_cast<pid_t>(finish(sys::getppid())); }
-pid_t getpgrp(void) { return static_cast<pid_t>(finish(sys::getpgid(0))); }
-pid_t getpgid(pid_t pid) { return static_cast<pid_t>(finish(sys::getpgid(pid))); }
-int setpgid(pid_t pid, pid_t group) { return static_cast<int>(finish(sys::setpgid(pid, group))); }
-pid_t setsid(void) { return static_cast<pid_t>(finish(sys::setsid())); }
-pid_t getsid(pid_t pid) { return static_cast<pid_t>(finish(sys::getsid(pid))); }
+pid_t getpid(void) {
+  return static_cast<pid_t>(finish(sys::getpid()));
+}
+pid_t getppid(void) {
+  return static_cast<pid_t>(finish(sys::getppid()));
+}
+pid_t getpgrp(void) {
+  return static_cast<pid_t>(finish(sys::getpgid(0)));
+}
+pid_t getpgid(pid_t pid) {
+  return static_cast<pid_t>(finish(sys::getpgid(pid)));
+}
+int setpgid(pid_t pid, pid_t group) {
+  return static_cast<int>(finish(sys::setpgid(pid, group)));
+}
+pid_t setsid(void) {
+  return static_cast<pid_t>(finish(sys::setsid()));
+}
+pid_t getsid(pid_t pid) {
+  return static_cast<pid_t>(finish(sys::getsid(pid)));
+}
 
-uid_t getuid(void) { return static_cast<uid_t>(sys::get_id(0)); }
-uid_t geteuid(void) { return static_cast<uid_t>(sys::get_id(1)); }
-gid_t getgid(void) { return static_cast<gid_t>(sys::get_id(2)); }
-gid_t getegid(void) { return static_cast<gid_t>(sys::get_id(3)); }
+uid_t getuid(void) {
+  return static_cast<uid_t>(sys::get_id(0));
+}
+uid_t geteuid(void) {
+  return static_cast<uid_t>(sys::get_id(1));
+}
+gid_t getgid(void) {
+  return static_cast<gid_t>(sys::get_id(2));
+}
+gid_t getegid(void) {
+  return static_cast<gid_t>(sys::get_id(3));
+}
 int getgroups(int size, gid_t list[]) {
   return static_cast<int>(finish(sys::getgroups(size, list)));
 }
 int setgroups(size_t size, const gid_t* list) {
   return static_cast<int>(finish(sys::setgroups(size, list)));
 }
-int setuid(uid_t uid) { return static_cast<int>(finish(sys::setuid(uid))); }
-int setgid(gid_t gid) { return static_cast<int>(finish(sys::setgid(gid))); }
-int seteuid(uid_t uid) { return static_cast<int>(finish(sys::seteuid(uid))); }
-int setegid(gid_t gid) { return static_cast<int>(finish(sys::setegid(gid))); }
+int setuid(uid_t uid) {
+  return static_cast<int>(finish(sys::setuid(uid)));
+}
+int setgid(gid_t gid) {
+  return static_cast<int>(finish(sys::setgid(gid)));
+}
+int seteuid(uid_t uid) {
+  return static_cast<int>(finish(sys::seteuid(uid)));
+}
+int setegid(gid_t gid) {
+  return static_cast<int>(finish(sys::setegid(gid)));
+}
 
 // --- Signals --------------------------------------------------------------------------------
 
-int kill(pid_t pid, int signal) { return static_cast<int>(finish(sys::kill(pid, signal))); }
+int kill(pid_t pid, int signal) {
+  return static_cast<int>(finish(sys::kill(pid, signal)));
+}
 
 int killpg(pid_t group, int signal) {
   if (group <= 1) return fail(EINVAL);
   return kill(-group, signal);
 }
 
-int raise(int signal) { return kill(getpid(), signal); }
+int raise(int signal) {
+  return kill(getpid(), signal);
+}
 
 int sigaction(int signal, const struct sigaction* action, struct sigaction* old) {
   sys::SignalAction wanted = {};
@@ -88,8 +124,8 @@ sighandler_t signal(int number, sighandler_t handler) {
 
 int sigprocmask(int how, const sigset_t* set, sigset_t* old) {
   unsigned long previous = 0;
-  const long result = sys::rt_sigprocmask(how, set != nullptr ? &set->__bits[0] : nullptr,
-                                          &previous);
+  const long result =
+      sys::rt_sigprocmask(how, set != nullptr ? &set->__bits[0] : nullptr, &previous);
   if (result == 0 && old != nullptr) old->__bits[0] = previous;
   return static_cast<int>(finish(result));
 }
@@ -98,7 +134,9 @@ int pthread_sigmask(int how, const sigset_t* set, sigset_t* old) {
   return sigprocmask(how, set, old) == 0 ? 0 : errno;
 }
 
-int sigpending(sigset_t* set) { return static_cast<int>(finish(sys::rt_sigpending(&set->__bits[0]))); }
+int sigpending(sigset_t* set) {
+  return static_cast<int>(finish(sys::rt_sigpending(&set->__bits[0])));
+}
 
 int sigsuspend(const sigset_t* mask) {
   return static_cast<int>(finish(sys::rt_sigsuspend(mask->__bits[0])));
@@ -149,7 +187,9 @@ pid_t waitpid(pid_t pid, int* status, int options) {
   return static_cast<pid_t>(finish(result));
 }
 
-pid_t wait(int* status) { return waitpid(-1, status, 0); }
+pid_t wait(int* status) {
+  return waitpid(-1, status, 0);
+}
 
 int waitid(idtype_t type, id_t id, siginfo_t* info, int options) {
   if (type != P_ALL && type != P_PID && type != P_PGID) return fail(EINVAL);
@@ -225,7 +265,9 @@ unsigned alarm(unsigned seconds) {
   return left < 0 ? 0 : static_cast<unsigned>(left);
 }
 
-int pause(void) { return static_cast<int>(finish(sys::pause())); }
+int pause(void) {
+  return static_cast<int>(finish(sys::pause()));
+}
 
 clock_t times(struct tms* out) {
   constexpr long kTick = 10'000'000;  // sysconf(_SC_CLK_TCK) is 100.
@@ -262,9 +304,13 @@ void exit(int status) {
   sys::exit(status);
 }
 
-void _exit(int status) { sys::exit(status); }
+void _exit(int status) {
+  sys::exit(status);
+}
 
-void _Exit(int status) { sys::exit(status); }
+void _Exit(int status) {
+  sys::exit(status);
+}
 
 void abort(void) {
   // SIGABRT cannot stay blocked or caught for good: the default action follows.

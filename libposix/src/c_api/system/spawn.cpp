@@ -37,7 +37,9 @@ int spawn(pid_t* pid, const char* path, int search, const posix_spawn_file_actio
                                  attributes != nullptr ? &converted : nullptr, argv, envp));
 }
 
-int status_of(long result) noexcept { return result < 0 ? static_cast<int>(-result) : 0; }
+int status_of(long result) noexcept {
+  return result < 0 ? static_cast<int>(-result) : 0;
+}
 
 constexpr int kListedArguments = 64;
 
@@ -70,9 +72,9 @@ int mos_spawn_function(pid_t* pid, int (*entry)(void* arg), void* arg,
                        const posix_spawn_file_actions_t* actions, const posix_spawnattr_t* attr) {
   sys::SpawnAttributes converted = {};
   if (attr != nullptr) converted = convert(attr);
-  return spawned(pid, sys::spawn_function(entry, arg,
-                                          actions != nullptr ? actions->__actions : nullptr,
-                                          attr != nullptr ? &converted : nullptr));
+  return spawned(pid,
+                 sys::spawn_function(entry, arg, actions != nullptr ? actions->__actions : nullptr,
+                                     attr != nullptr ? &converted : nullptr));
 }
 
 int posix_spawn_file_actions_init(posix_spawn_file_actions_t* actions) {
@@ -86,8 +88,8 @@ int posix_spawn_file_actions_destroy(posix_spawn_file_actions_t* actions) {
   return 0;
 }
 
-int posix_spawn_file_actions_addopen(posix_spawn_file_actions_t* actions, int fd,
-                                     const char* path, int flags, mode_t mode) {
+int posix_spawn_file_actions_addopen(posix_spawn_file_actions_t* actions, int fd, const char* path,
+                                     int flags, mode_t mode) {
   return status_of(sys::file_actions_add_open(actions->__actions, fd, path, flags, mode));
 }
 
@@ -110,7 +112,9 @@ int posix_spawnattr_init(posix_spawnattr_t* attributes) {
   *attributes = {};
   return 0;
 }
-int posix_spawnattr_destroy(posix_spawnattr_t*) { return 0; }
+int posix_spawnattr_destroy(posix_spawnattr_t*) {
+  return 0;
+}
 int posix_spawnattr_setflags(posix_spawnattr_t* attributes, short flags) {
   if ((flags & ~0xff) != 0) return EINVAL;
   attributes->__flags = flags;
@@ -149,7 +153,9 @@ int execve(const char* path, char* const argv[], char* const envp[]) {
   return static_cast<int>(mos::posix::c_api::finish(sys::execve(path, 0, argv, envp)));
 }
 
-int execv(const char* path, char* const argv[]) { return execve(path, argv, environ); }
+int execv(const char* path, char* const argv[]) {
+  return execve(path, argv, environ);
+}
 
 int execvp(const char* file, char* const argv[]) {
   return static_cast<int>(mos::posix::c_api::finish(sys::execve(file, 1, argv, environ)));

@@ -7,11 +7,17 @@
 
 extern "C" {
 
-int rand(void) { return rand_r(&mos::posix::c_api::c_runtime().random_state); }
+int rand(void) {
+  return rand_r(&mos::posix::c_api::c_runtime().random_state);
+}
 
-void srand(unsigned int seed) { mos::posix::c_api::c_runtime().random_state = seed; }
+void srand(unsigned int seed) {
+  mos::posix::c_api::c_runtime().random_state = seed;
+}
 
-long double strtold(const char* s, char** end) { return strtod(s, end); }
+long double strtold(const char* s, char** end) {
+  return strtod(s, end);
+}
 
 int at_quick_exit(void (*function)(void)) {
   mos::posix::c_api::CRuntime& runtime = mos::posix::c_api::c_runtime();

@@ -47,21 +47,33 @@ int gethostname(char* name, size_t size) {
   return 0;
 }
 
-int sethostname(const char*, size_t) { return fail(EPERM); }
+int sethostname(const char*, size_t) {
+  return fail(EPERM);
+}
 
 long sysconf(int name) {
   switch (name) {
-    case _SC_ARG_MAX: return 131072;
-    case _SC_CHILD_MAX: return 1024;
-    case _SC_CLK_TCK: return 100;
-    case _SC_NGROUPS_MAX: return 32;
-    case _SC_OPEN_MAX: return 256;
-    case _SC_PAGESIZE: return 4096;
+    case _SC_ARG_MAX:
+      return 131072;
+    case _SC_CHILD_MAX:
+      return 1024;
+    case _SC_CLK_TCK:
+      return 100;
+    case _SC_NGROUPS_MAX:
+      return 32;
+    case _SC_OPEN_MAX:
+      return 256;
+    case _SC_PAGESIZE:
+      return 4096;
     case _SC_NPROCESSORS_CONF:
-    case _SC_NPROCESSORS_ONLN: return 1;
-    case _SC_LINE_MAX: return 2048;
-    case _SC_HOST_NAME_MAX: return 64;
-    default: return fail(EINVAL);
+    case _SC_NPROCESSORS_ONLN:
+      return 1;
+    case _SC_LINE_MAX:
+      return 2048;
+    case _SC_HOST_NAME_MAX:
+      return 64;
+    default:
+      return fail(EINVAL);
   }
 }
 
@@ -71,7 +83,9 @@ long pathconf(const char*, int name) {
   return fail(EINVAL);
 }
 
-int getpagesize(void) { return 4096; }
+int getpagesize(void) {
+  return 4096;
+}
 
 // Uptime only: memory figures are in /proc/meminfo (free reads them there).
 int sysinfo(struct sysinfo* out) {
@@ -81,7 +95,9 @@ int sysinfo(struct sysinfo* out) {
   return 0;
 }
 
-int sched_yield(void) { return static_cast<int>(sys::sched_yield()); }
+int sched_yield(void) {
+  return static_cast<int>(sys::sched_yield());
+}
 
 int clock_gettime(clockid_t clock, struct timespec* out) {
   return static_cast<int>(finish(sys::clock_gettime(clock, reinterpret_cast<sys::Timespec*>(out))));
@@ -93,7 +109,9 @@ int clock_getres(clockid_t clock, struct timespec* out) {
   return 0;
 }
 
-int clock_settime(clockid_t, const struct timespec*) { return fail(EPERM); }
+int clock_settime(clockid_t, const struct timespec*) {
+  return fail(EPERM);
+}
 
 time_t time(time_t* out) {
   struct timespec now;
@@ -116,19 +134,23 @@ int gettimeofday(struct timeval* now, void*) {
   return 0;
 }
 
-int settimeofday(const struct timeval*, const struct timezone*) { return fail(EPERM); }
+int settimeofday(const struct timeval*, const struct timezone*) {
+  return fail(EPERM);
+}
 
 int mount(const char* source, const char* target, const char* type, unsigned long flags,
           const void*) {
-  return static_cast<int>(finish(sys::mount(source != nullptr ? source : "", target,
-                                            type != nullptr ? type : "", flags)));
+  return static_cast<int>(finish(
+      sys::mount(source != nullptr ? source : "", target, type != nullptr ? type : "", flags)));
 }
 
 int umount2(const char* target, int flags) {
   return static_cast<int>(finish(sys::umount2(target, flags)));
 }
 
-int umount(const char* target) { return umount2(target, 0); }
+int umount(const char* target) {
+  return umount2(target, 0);
+}
 
 int klogctl(int type, char* buffer, int length) {
   constexpr int kReadAll = 3, kSizeBuffer = 10;
@@ -140,14 +162,23 @@ int klogctl(int type, char* buffer, int length) {
 int reboot(int command) {
   int action;
   switch (static_cast<unsigned>(command)) {
-    case RB_POWER_OFF: action = 1; break;
-    case RB_AUTOBOOT: action = 2; break;
-    case RB_HALT_SYSTEM: action = 3; break;
-    default: return fail(EINVAL);
+    case RB_POWER_OFF:
+      action = 1;
+      break;
+    case RB_AUTOBOOT:
+      action = 2;
+      break;
+    case RB_HALT_SYSTEM:
+      action = 3;
+      break;
+    default:
+      return fail(EINVAL);
   }
   return static_cast<int>(finish(sys::reboot(action)));
 }
 
-long syscall(long, ...) { return fail(ENOSYS); }
+long syscall(long, ...) {
+  return fail(ENOSYS);
+}
 
 }  // extern "C"

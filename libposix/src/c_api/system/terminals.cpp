@@ -1,7 +1,7 @@
 // The C names of terminals: termios over TCGETS/TCSETS, the foreground group, window sizes,
 // ioctl, isatty and ttyname.
-#include "call.hpp"
 #include "c_runtime.hpp"
+#include "call.hpp"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -26,7 +26,9 @@ int ioctl(int fd, unsigned long request, ...) {
       mos::posix::c_api::finish(sys::ioctl(fd, static_cast<unsigned int>(request), argument)));
 }
 
-int tcgetattr(int fd, struct termios* out) { return ioctl(fd, TCGETS, out); }
+int tcgetattr(int fd, struct termios* out) {
+  return ioctl(fd, TCGETS, out);
+}
 
 int tcsetattr(int fd, int when, const struct termios* settings) {
   if (when < TCSANOW || when > TCSAFLUSH) {
@@ -36,13 +38,19 @@ int tcsetattr(int fd, int when, const struct termios* settings) {
   return ioctl(fd, TCSETS + when, settings);
 }
 
-int tcdrain(int fd) { return ioctl(fd, TCSBRK, 1); }
-int tcflush(int fd, int queue) { return ioctl(fd, TCFLSH, queue); }
+int tcdrain(int fd) {
+  return ioctl(fd, TCSBRK, 1);
+}
+int tcflush(int fd, int queue) {
+  return ioctl(fd, TCFLSH, queue);
+}
 int tcflow(int, int) {
   errno = ENOSYS;
   return -1;
 }
-int tcsendbreak(int fd, int) { return isatty(fd) ? 0 : -1; }
+int tcsendbreak(int fd, int) {
+  return isatty(fd) ? 0 : -1;
+}
 
 pid_t tcgetpgrp(int fd) {
   int group = 0;
@@ -107,8 +115,12 @@ void cfmakeraw(struct termios* settings) {
   settings->c_cc[VTIME] = 0;
 }
 
-speed_t cfgetospeed(const struct termios* settings) { return settings->c_cflag & CBAUD; }
-speed_t cfgetispeed(const struct termios* settings) { return cfgetospeed(settings); }
+speed_t cfgetospeed(const struct termios* settings) {
+  return settings->c_cflag & CBAUD;
+}
+speed_t cfgetispeed(const struct termios* settings) {
+  return cfgetospeed(settings);
+}
 
 int cfsetospeed(struct termios* settings, speed_t speed) {
   if ((speed & ~CBAUD) != 0) {
@@ -121,6 +133,8 @@ int cfsetospeed(struct termios* settings, speed_t speed) {
 int cfsetispeed(struct termios* settings, speed_t speed) {
   return speed == 0 ? 0 : cfsetospeed(settings, speed);
 }
-int cfsetspeed(struct termios* settings, speed_t speed) { return cfsetospeed(settings, speed); }
+int cfsetspeed(struct termios* settings, speed_t speed) {
+  return cfsetospeed(settings, speed);
+}
 
 }  // extern "C"

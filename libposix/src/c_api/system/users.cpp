@@ -1,7 +1,7 @@
 // The user and group databases: /etc/passwd and /etc/group, read line by line into the
 // process's C runtime buffers (or the caller's, for the _r forms).
-#include "call.hpp"
 #include "c_runtime.hpp"
+#include "call.hpp"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -59,8 +59,13 @@ int split(char* line, char** fields, int count) noexcept {
 bool parse_user(char* line, struct passwd* out) noexcept {
   char* fields[7];
   if (split(line, fields, 7) != 7) return false;
-  *out = {fields[0], fields[1], static_cast<uid_t>(strtoul(fields[2], nullptr, 10)),
-          static_cast<gid_t>(strtoul(fields[3], nullptr, 10)), fields[4], fields[5], fields[6]};
+  *out = {fields[0],
+          fields[1],
+          static_cast<uid_t>(strtoul(fields[2], nullptr, 10)),
+          static_cast<gid_t>(strtoul(fields[3], nullptr, 10)),
+          fields[4],
+          fields[5],
+          fields[6]};
   return true;
 }
 
@@ -95,8 +100,7 @@ int find_user(struct passwd* entry, char* buffer, size_t size, struct passwd** r
 
 extern "C" {
 
-int getpwuid_r(uid_t uid, struct passwd* entry, char* buffer, size_t size,
-               struct passwd** result) {
+int getpwuid_r(uid_t uid, struct passwd* entry, char* buffer, size_t size, struct passwd** result) {
   return find_user(entry, buffer, size, result,
                    [&](const struct passwd& user) { return user.pw_uid == uid; });
 }
@@ -123,23 +127,23 @@ struct passwd* getpwnam(const char* name) {
 
 struct group* getgrgid(gid_t gid) {
   CRuntime& runtime = mos::posix::c_api::c_runtime();
-  const bool found = for_each_line(
-      "/etc/group", runtime.group_buffer, sizeof runtime.group_buffer, [&](char* line) {
-        return parse_group(line, &runtime.group, runtime.group_members,
-                           mos::posix::c_api::kGroupMembers) &&
-               runtime.group.gr_gid == gid;
-      });
+  const bool found = for_each_line("/etc/group", runtime.group_buffer, sizeof runtime.group_buffer,
+                                   [&](char* line) {
+                                     return parse_group(line, &runtime.group, runtime.group_members,
+                                                        mos::posix::c_api::kGroupMembers) &&
+                                            runtime.group.gr_gid == gid;
+                                   });
   return found ? &runtime.group : nullptr;
 }
 
 struct group* getgrnam(const char* name) {
   CRuntime& runtime = mos::posix::c_api::c_runtime();
-  const bool found = for_each_line(
-      "/etc/group", runtime.group_buffer, sizeof runtime.group_buffer, [&](char* line) {
-        return parse_group(line, &runtime.group, runtime.group_members,
-                           mos::posix::c_api::kGroupMembers) &&
-               strcmp(runtime.group.gr_name, name) == 0;
-      });
+  const bool found = for_each_line("/etc/group", runtime.group_buffer, sizeof runtime.group_buffer,
+                                   [&](char* line) {
+                                     return parse_group(line, &runtime.group, runtime.group_members,
+                                                        mos::posix::c_api::kGroupMembers) &&
+                                            strcmp(runtime.group.gr_name, name) == 0;
+                                   });
   return found ? &runtime.group : nullptr;
 }
 

@@ -11,7 +11,9 @@
 namespace mos::posix::sys::detail {
 
 /// -errno.
-constexpr long negative(Error e) noexcept { return -static_cast<long>(e); }
+constexpr long negative(Error e) noexcept {
+  return -static_cast<long>(e);
+}
 
 /// The value (0 for void), or -errno.
 template <class T>
@@ -29,8 +31,7 @@ template <class Op>
 auto restarting(Process& self, Op op) noexcept {
   while (true) {
     auto result = op();
-    if (!result && result.error() == Error::Interrupted &&
-        self.system().deliver_signals(self)) {
+    if (!result && result.error() == Error::Interrupted && self.system().deliver_signals(self)) {
       continue;
     }
     return result;
@@ -40,7 +41,7 @@ auto restarting(Process& self, Op op) noexcept {
 }  // namespace mos::posix::sys::detail
 
 /// `Process& self`, or -ENOSYS for a thread outside every process.
-#define MOS_SYS_CALLER()                                                  \
-  ::mos::posix::Process* self_pointer = ::mos::posix::current_process();  \
+#define MOS_SYS_CALLER()                                                                \
+  ::mos::posix::Process* self_pointer = ::mos::posix::current_process();                \
   if (self_pointer == nullptr) return -static_cast<long>(::mos::Error::NotImplemented); \
   ::mos::posix::Process& self = *self_pointer

@@ -36,9 +36,8 @@ void fill(const vfs::Stat& from, Stat* out) noexcept {
 }
 
 void fill(const vfs::StatFs& from, StatFs* out) noexcept {
-  *out = {from.block_size, from.fragment_size, from.blocks, from.free_blocks,
-          from.available_blocks, from.files, from.free_files, from.fsid, from.flags,
-          from.name_max};
+  *out = {from.block_size, from.fragment_size, from.blocks, from.free_blocks, from.available_blocks,
+          from.files,      from.free_files,    from.fsid,   from.flags,       from.name_max};
 }
 
 std::span<std::byte> bytes(void* buffer, unsigned long count) noexcept {
@@ -105,14 +104,14 @@ long write(int fd, const void* buffer, unsigned long count) noexcept {
 
 long pread(int fd, void* buffer, unsigned long count, long offset) noexcept {
   MOS_SYS_CALLER();
-  return to_long(restarting(
-      self, [&] { return posix::read_at(self, fd, bytes(buffer, count), offset); }));
+  return to_long(
+      restarting(self, [&] { return posix::read_at(self, fd, bytes(buffer, count), offset); }));
 }
 
 long pwrite(int fd, const void* buffer, unsigned long count, long offset) noexcept {
   MOS_SYS_CALLER();
-  return to_long(restarting(
-      self, [&] { return posix::write_at(self, fd, bytes(buffer, count), offset); }));
+  return to_long(
+      restarting(self, [&] { return posix::write_at(self, fd, bytes(buffer, count), offset); }));
 }
 
 long lseek(int fd, long offset, int whence) noexcept {
@@ -207,8 +206,7 @@ long mkdirat(int directory_fd, const char* path, unsigned int mode) noexcept {
   return to_long(posix::make_directory(self, directory_fd, view(path), mode));
 }
 
-long mknodat(int directory_fd, const char* path, unsigned int mode,
-             unsigned long device) noexcept {
+long mknodat(int directory_fd, const char* path, unsigned int mode, unsigned long device) noexcept {
   MOS_SYS_CALLER();
   return to_long(posix::make_node(self, directory_fd, view(path), mode, device));
 }
@@ -310,8 +308,7 @@ long getdents64(int fd, void* buffer, unsigned long size) noexcept {
   return static_cast<long>(sink.used());
 }
 
-long mount(const char* source, const char* target, const char* type,
-           unsigned long flags) noexcept {
+long mount(const char* source, const char* target, const char* type, unsigned long flags) noexcept {
   MOS_SYS_CALLER();
   constexpr unsigned long kRemount = 32;
   if ((flags & kRemount) != 0) return negative(Error::NotSupported);

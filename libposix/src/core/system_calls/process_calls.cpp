@@ -12,7 +12,9 @@ namespace mos::posix::sys {
 using detail::negative;
 using detail::to_long;
 
-int* errno_location() noexcept { return &sched::thread_errno(); }
+int* errno_location() noexcept {
+  return &sched::thread_errno();
+}
 
 void** c_runtime_slot(void (**release)(void*) noexcept) noexcept {
   Process* self = current_process();
@@ -140,11 +142,16 @@ long get_id(int which) noexcept {
   MOS_SYS_CALLER();
   const ProcessCredentials& ids = self.credentials();
   switch (which) {
-    case 0: return ids.uid;
-    case 1: return ids.euid;
-    case 2: return ids.gid;
-    case 3: return ids.egid;
-    default: return negative(Error::InvalidArgument);
+    case 0:
+      return ids.uid;
+    case 1:
+      return ids.euid;
+    case 2:
+      return ids.gid;
+    case 3:
+      return ids.egid;
+    default:
+      return negative(Error::InvalidArgument);
   }
 }
 
@@ -167,8 +174,7 @@ long set_all_ids(Process& self, unsigned int value, Id real, Id effective, Id sa
 }
 
 // seteuid/setegid: root sets any; others their real or saved id.
-long set_effective_id(Process& self, unsigned int value, Id real, Id effective,
-                      Id saved) noexcept {
+long set_effective_id(Process& self, unsigned int value, Id real, Id effective, Id saved) noexcept {
   ProcessCredentials& ids = self.credentials();
   if (ids.euid != 0 && value != ids.*real && value != ids.*saved) {
     return negative(Error::NotPermitted);

@@ -55,8 +55,12 @@ long rt_sigaction(int signal, const SignalAction* action, SignalAction* old) noe
     old->flags = previous->flags;
     old->mask = previous->mask.bits();
     switch (previous->kind) {
-      case posix::SignalAction::Kind::Default: old->handler = nullptr; break;
-      case posix::SignalAction::Kind::Ignore: old->handler = reinterpret_cast<void*>(1); break;
+      case posix::SignalAction::Kind::Default:
+        old->handler = nullptr;
+        break;
+      case posix::SignalAction::Kind::Ignore:
+        old->handler = reinterpret_cast<void*>(1);
+        break;
       case posix::SignalAction::Kind::Handler:
         old->handler = previous->info_handler != nullptr
                            ? reinterpret_cast<void*>(previous->info_handler)
@@ -130,7 +134,9 @@ long alarm(unsigned int seconds) noexcept {
   return self.system().set_alarm(self, seconds);
 }
 
-void* file_actions_create() noexcept { return new (std::nothrow) SpawnFileActions; }
+void* file_actions_create() noexcept {
+  return new (std::nothrow) SpawnFileActions;
+}
 
 void file_actions_destroy(void* actions) noexcept {
   delete static_cast<SpawnFileActions*>(actions);

@@ -52,6 +52,8 @@ long read_kernel_log(char* buffer, unsigned long size) noexcept {
   return static_cast<long>(log::copy_history({buffer, size}));
 }
 
-long kernel_log_size() noexcept { return static_cast<long>(log::kHistoryBytes); }
+long kernel_log_size() noexcept {
+  return static_cast<long>(log::kHistoryBytes);
+}
 
 }  // namespace mos::posix::sys
