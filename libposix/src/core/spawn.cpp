@@ -400,7 +400,6 @@ Result<void> System::exec(Process& self, std::string_view path, bool search, cha
   attributes.name = self.name();
   attributes.detached = sched::Detached::Yes;
   attributes.stack_bytes = 64 * 1024;
-  // The old program's arguments stay until its thread is gone: it may still be using them.
   auto* old_start = static_cast<Start*>(self.start_);
   self.start_ = start;
   auto thread = sched::spawn(&System::run, start, attributes);
@@ -409,7 +408,9 @@ Result<void> System::exec(Process& self, std::string_view path, bool search, cha
     delete start;
     return thread.error();
   }
-  (void)old_start;  // Leaked on purpose: see the comment above; exec is rare.
+  // The new program has copies of all it was given, and this thread only ends now: the old
+  // program's arguments can go.
+  delete old_start;
   sched::exit(0);
 }
 

@@ -604,3 +604,40 @@ TEST_CASE("process groups and sessions") {
   }
   reap_all(world);
 }
+
+namespace {
+
+// A child that sets up its descriptors itself, then runs /bin/exit (what vfork + execve does).
+int exec_from_function(void* arg) noexcept {
+  Process& me = self();
+  char name[] = "exit";
+  char code[] = "42";
+  char* argv[] = {name, code, nullptr};
+  (void)me.system().exec(me, "/bin/exit", false, argv, nullptr);
+  *static_cast<int*>(arg) = 1;  // Only reached when exec failed.
+  return 99;
+}
+
+int exec_missing(void* arg) noexcept {
+  Process& me = self();
+  char name[] = "nothing";
+  char* argv[] = {name, nullptr};
+  auto failed = me.system().exec(me, "/bin/nothing", false, argv, nullptr);
+  *static_cast<int*>(arg) = failed ? 0 : static_cast<int>(failed.error());
+  return 7;
+}
+
+}  // namespace
+
+TEST_CASE("exec: a process runs another program in its place, keeping its pid") {
+  World& world = program_world();
+  int failed = 0;
+  const Pid child = must_spawn_function(world, exec_from_function, &failed);
+  CHECK(exit_code_of(world, child) == 42);
+  CHECK(failed == 0);
+  // A failed exec returns to the caller, which goes on.
+  int error = 0;
+  const Pid other = must_spawn_function(world, exec_missing, &error);
+  CHECK(exit_code_of(world, other) == 7);
+  CHECK(error == static_cast<int>(Error::NoEntry));
+}
