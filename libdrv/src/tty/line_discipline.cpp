@@ -276,6 +276,15 @@ void Tty::canonical_changed_locked(bool canonical) noexcept {
       if (!queue_.push({line_[i], 0})) ++stats_.input_dropped;
     }
     line_length_ = 0;
+    // An end of file typed while the terminal was canonical is read as the EOF character
+    // itself (^D): a line editor that has just switched to raw mode, with the key typed ahead,
+    // still sees it. (Linux leaves a NUL byte there.)
+    for (std::size_t i = 0; i < queue_.size(); ++i) {
+      if ((queue_[i].flags & kEofMark) == 0) continue;
+      queue_[i].flags = static_cast<std::uint8_t>(queue_[i].flags & ~kEofMark);
+      queue_[i].ch = static_cast<char>(termios_.c_cc[cc::kVeof]);
+      --eof_marks_;
+    }
   }
   for (std::size_t i = 0; i < queue_.size(); ++i) {
     queue_[i].flags = static_cast<std::uint8_t>(queue_[i].flags & ~kDelimiter);

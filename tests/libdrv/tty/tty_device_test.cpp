@@ -188,6 +188,13 @@ TEST_CASE("tty: switching modes") {
     f.raw(0, 0);
     CHECK(read_text(f.t()).value() == "abc");
   }
+  SUBCASE("to non-canonical turns an end of file typed ahead into the EOF character") {
+    type(f.t(), "ls\n\x04");
+    CHECK(read_text(f.t()).value() == "ls\n");
+    f.raw(0, 0);
+    CHECK(read_text(f.t()).value() == "\x04");
+    CHECK(read_text(f.t()).value().empty());
+  }
   SUBCASE("to canonical makes unread input one line") {
     f.raw(0, 0);
     type(f.t(), "xy");
