@@ -71,37 +71,16 @@ Node* copy_node(const Node* n) {
 
 namespace {
 
-const char* redir_op_text(RedirOp op) {
-  switch (op) {
-    case RedirOp::In:
-      return "<";
-    case RedirOp::Out:
-      return ">";
-    case RedirOp::Clobber:
-      return ">|";
-    case RedirOp::Append:
-      return ">>";
-    case RedirOp::InOut:
-      return "<>";
-    case RedirOp::DupIn:
-      return "<&";
-    case RedirOp::DupOut:
-      return ">&";
-    case RedirOp::Here:
-      return "<<";
-  }
-  return "?";
-}
+// Indexed by RedirOp.
+constexpr const char* kRedirOpText[] = {"<", ">", ">|", ">>", "<>", "<&", ">&", "<<"};
+static_assert(sizeof kRedirOpText / sizeof kRedirOpText[0] ==
+              static_cast<size_t>(RedirOp::Here) + 1);
 
 void format_redirs(const Node* n, StrBuf& out) {
   for (const Redir& r : n->redirs) {
-    const bool default_fd = (r.fd == 0 && (r.op == RedirOp::In || r.op == RedirOp::DupIn ||
-                                           r.op == RedirOp::Here || r.op == RedirOp::InOut)) ||
-                            (r.fd == 1 && (r.op == RedirOp::Out || r.op == RedirOp::Clobber ||
-                                           r.op == RedirOp::Append || r.op == RedirOp::DupOut));
     out.push(' ');
-    if (!default_fd) out.append_long(r.fd);
-    out.append(redir_op_text(r.op));
+    if (r.fd != default_redir_fd(r.op)) out.append_long(r.fd);
+    out.append(kRedirOpText[static_cast<size_t>(r.op)]);
     out.append(r.target);
   }
 }
@@ -124,24 +103,17 @@ void format_node(const Node* n, StrBuf& out) {
   switch (n->kind) {
     case NodeKind::Simple: {
       bool first = true;
-      auto sep = [&] {
-        if (!first) out.push(' ');
-        first = false;
-      };
-      for (char* s : n->assigns) {
-        sep();
-        out.append(s);
+      const Vec<char*>* lists[2] = {&n->assigns, &n->words};
+      for (const Vec<char*>* v : lists) {
+        for (char* s : *v) {
+          if (!first) out.push(' ');
+          first = false;
+          out.append(s);
+        }
       }
-      for (char* s : n->words) {
-        sep();
-        out.append(s);
-      }
-      if (first && !n->redirs.empty()) {
-        format_redirs(n, out);
-        out.erase(0, 1);
-        return;
-      }
+      const size_t redirs_at = out.size();
       format_redirs(n, out);
+      if (first && !n->redirs.empty()) out.erase(redirs_at, 1);  // No blank before the first.
       return;
     }
     case NodeKind::Pipeline:
@@ -167,18 +139,21 @@ void format_node(const Node* n, StrBuf& out) {
         }
       }
       return;
+    case NodeKind::FuncDef:
+      out.append(n->name);
+      out.append("() ");
+      format_node(n->a, out);
+      return;
     case NodeKind::Subshell:
       out.push('(');
       format_node(n->a, out);
       out.push(')');
-      format_redirs(n, out);
-      return;
+      break;
     case NodeKind::Brace:
       out.append("{ ");
       format_body(n->a, out);
       out.push('}');
-      format_redirs(n, out);
-      return;
+      break;
     case NodeKind::If:
       out.append("if ");
       format_body(n->a, out);
@@ -189,8 +164,7 @@ void format_node(const Node* n, StrBuf& out) {
         format_body(n->c, out);
       }
       out.append("fi");
-      format_redirs(n, out);
-      return;
+      break;
     case NodeKind::While:
     case NodeKind::Until:
       out.append(n->kind == NodeKind::While ? "while " : "until ");
@@ -198,8 +172,7 @@ void format_node(const Node* n, StrBuf& out) {
       out.append("do ");
       format_body(n->b, out);
       out.append("done");
-      format_redirs(n, out);
-      return;
+      break;
     case NodeKind::For:
       out.append("for ");
       out.append(n->name);
@@ -213,8 +186,7 @@ void format_node(const Node* n, StrBuf& out) {
       out.append("; do ");
       format_body(n->a, out);
       out.append("done");
-      format_redirs(n, out);
-      return;
+      break;
     case NodeKind::Case:
       out.append("case ");
       out.append(n->words[0]);
@@ -232,14 +204,10 @@ void format_node(const Node* n, StrBuf& out) {
         out.append(";; ");
       }
       out.append("esac");
-      format_redirs(n, out);
-      return;
-    case NodeKind::FuncDef:
-      out.append(n->name);
-      out.append("() ");
-      format_node(n->a, out);
-      return;
+      break;
   }
+  // The redirections of a compound command follow it.
+  format_redirs(n, out);
 }
 
 }  // namespace mos::sh

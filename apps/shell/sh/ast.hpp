@@ -37,6 +37,13 @@ enum class RedirOp : uint8_t {
   Here,     ///< << (and <<-)
 };
 
+/// The descriptor `op` applies to when the redirection names none: 0 for input, else 1.
+inline int default_redir_fd(RedirOp op) {
+  return (op == RedirOp::In || op == RedirOp::DupIn || op == RedirOp::Here || op == RedirOp::InOut)
+             ? 0
+             : 1;
+}
+
 /// One redirection: `fd op target`, or a here-document whose body is `here_body`.
 struct Redir {
   int fd;

@@ -72,8 +72,7 @@ void StrBuf::erase(size_t pos, size_t n) {
 char* StrBuf::release() {
   if (data_ == nullptr) return dup_str("");
   char* p = data_;
-  data_ = nullptr;
-  len_ = cap_ = 0;
+  forget();
   return p;
 }
 

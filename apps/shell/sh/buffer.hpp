@@ -18,28 +18,44 @@ void* must_alloc(size_t n);
 /// realloc that never returns null.
 void* must_realloc(void* p, size_t n);
 
-/// A growable byte string, always NUL-terminated when data() is non-null.
-class StrBuf {
- public:
-  StrBuf() = default;
-  StrBuf(const StrBuf&) = delete;
-  StrBuf& operator=(const StrBuf&) = delete;
-  StrBuf(StrBuf&& o) noexcept : data_(o.data_), len_(o.len_), cap_(o.cap_) {
-    o.data_ = nullptr;
-    o.len_ = o.cap_ = 0;
-  }
-  StrBuf& operator=(StrBuf&& o) noexcept {
+/// The heap block behind StrBuf and Vec: malloc'd storage that moves (never copies) and is
+/// freed with its owner.
+template <typename T>
+class HeapBlock {
+ protected:
+  HeapBlock() = default;
+  HeapBlock(const HeapBlock&) = delete;
+  HeapBlock& operator=(const HeapBlock&) = delete;
+  HeapBlock(HeapBlock&& o) noexcept : data_(o.data_), len_(o.len_), cap_(o.cap_) { o.forget(); }
+  HeapBlock& operator=(HeapBlock&& o) noexcept {
     if (this != &o) {
       free(data_);
       data_ = o.data_;
       len_ = o.len_;
       cap_ = o.cap_;
-      o.data_ = nullptr;
-      o.len_ = o.cap_ = 0;
+      o.forget();
     }
     return *this;
   }
-  ~StrBuf() { free(data_); }
+  ~HeapBlock() { free(data_); }
+
+  /// Lets go of the storage without freeing it (it has a new owner).
+  void forget() {
+    data_ = nullptr;
+    len_ = cap_ = 0;
+  }
+
+  T* data_ = nullptr;
+  size_t len_ = 0;
+  size_t cap_ = 0;
+};
+
+/// A growable byte string, always NUL-terminated when data() is non-null.
+class StrBuf : private HeapBlock<char> {
+ public:
+  StrBuf() = default;
+  StrBuf(StrBuf&& o) noexcept = default;
+  StrBuf& operator=(StrBuf&& o) noexcept = default;
 
   /// Appends one byte.
   void push(char c) {
@@ -87,36 +103,17 @@ class StrBuf {
 
  private:
   void reserve(size_t n);
-  char* data_ = nullptr;
-  size_t len_ = 0;
-  size_t cap_ = 0;
 };
 
 /// A growable array of relocatable values (pointers, small structs, structs holding a Vec):
 /// elements are moved with memcpy/realloc and never destroyed by the Vec (the owner of elements
 /// that own memory frees it first).
 template <typename T>
-class Vec {
+class Vec : private HeapBlock<T> {
  public:
   Vec() = default;
-  Vec(const Vec&) = delete;
-  Vec& operator=(const Vec&) = delete;
-  Vec(Vec&& o) noexcept : data_(o.data_), len_(o.len_), cap_(o.cap_) {
-    o.data_ = nullptr;
-    o.len_ = o.cap_ = 0;
-  }
-  Vec& operator=(Vec&& o) noexcept {
-    if (this != &o) {
-      free(data_);
-      data_ = o.data_;
-      len_ = o.len_;
-      cap_ = o.cap_;
-      o.data_ = nullptr;
-      o.len_ = o.cap_ = 0;
-    }
-    return *this;
-  }
-  ~Vec() { free(data_); }
+  Vec(Vec&& o) noexcept = default;
+  Vec& operator=(Vec&& o) noexcept = default;
 
   void push(const T& v) {
     if (len_ == cap_) {
@@ -150,9 +147,9 @@ class Vec {
   T* data() { return data_; }
 
  private:
-  T* data_ = nullptr;
-  size_t len_ = 0;
-  size_t cap_ = 0;
+  using HeapBlock<T>::data_;
+  using HeapBlock<T>::len_;
+  using HeapBlock<T>::cap_;
 };
 
 /// Frees every string of `v` and empties it.

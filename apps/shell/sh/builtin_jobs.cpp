@@ -285,7 +285,12 @@ int builtin_jobs(Shell& sh, int argc, char** argv) {
 
 namespace {
 
+// The job fg/bg (`who`) acts on, or null (message printed) without job control or such a job.
 Job* job_arg(Shell& sh, int argc, char** argv, const char* who) {
+  if (!sh.opts.monitor) {
+    sh_error(sh, "%s: job control not enabled", who);
+    return nullptr;
+  }
   Job* j = find_job(sh.jobs, argc > 1 ? argv[1] : "%%");
   if (j == nullptr) sh_error(sh, "%s: %s: no such job", who, argc > 1 ? argv[1] : "current");
   return j;
@@ -294,10 +299,6 @@ Job* job_arg(Shell& sh, int argc, char** argv, const char* who) {
 }  // namespace
 
 int builtin_fg(Shell& sh, int argc, char** argv) {
-  if (!sh.opts.monitor) {
-    sh_error(sh, "fg: job control not enabled");
-    return 2;
-  }
   Job* j = job_arg(sh, argc, argv, "fg");
   if (j == nullptr) return 2;
   StrBuf line;
@@ -321,10 +322,6 @@ int builtin_fg(Shell& sh, int argc, char** argv) {
 }
 
 int builtin_bg(Shell& sh, int argc, char** argv) {
-  if (!sh.opts.monitor) {
-    sh_error(sh, "bg: job control not enabled");
-    return 2;
-  }
   Job* j = job_arg(sh, argc, argv, "bg");
   if (j == nullptr) return 2;
   if (j->pgid > 0) kill(-j->pgid, SIGCONT);

@@ -170,24 +170,23 @@ bool parse_primary(TestParser& t) {
   return v;
 }
 
-bool parse_and(TestParser& t) {
-  bool v = parse_primary(t);
-  while (!t.error && t.pos < t.n && strcmp(t.args[t.pos], "-a") == 0) {
+// operand [op operand]...: -a (is_or false) or -o (true); every operand is evaluated.
+bool parse_chain(TestParser& t, const char* op, bool is_or, bool (*operand)(TestParser&)) {
+  bool v = operand(t);
+  while (!t.error && t.pos < t.n && strcmp(t.args[t.pos], op) == 0) {
     ++t.pos;
-    const bool r = parse_primary(t);
-    v = v && r;
+    const bool r = operand(t);
+    v = is_or ? (v || r) : (v && r);
   }
   return v;
 }
 
+bool parse_and(TestParser& t) {
+  return parse_chain(t, "-a", false, parse_primary);
+}
+
 bool parse_or(TestParser& t) {
-  bool v = parse_and(t);
-  while (!t.error && t.pos < t.n && strcmp(t.args[t.pos], "-o") == 0) {
-    ++t.pos;
-    const bool r = parse_and(t);
-    v = v || r;
-  }
-  return v;
+  return parse_chain(t, "-o", true, parse_and);
 }
 
 int run_test(Shell& sh, int n, char** args) {

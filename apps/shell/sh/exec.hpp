@@ -58,5 +58,10 @@ void restore_fds(Shell& sh, Vec<SavedFd>& saved);
 /// Records / forgets one of the shell's own fds (closed in subshell children).
 void add_private_fd(Shell& sh, int fd);
 void remove_private_fd(Shell& sh, int fd);
+/// Forgets and closes one of the shell's own fds.
+void close_private_fd(Shell& sh, int fd);
+/// A close-on-exec pipe whose ends are private fds of the shell; false (message printed) if
+/// none could be made.
+bool open_private_pipe(Shell& sh, int p[2]);
 
 }  // namespace mos::sh

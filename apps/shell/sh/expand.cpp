@@ -325,14 +325,20 @@ void expand_braced(Exp& e, const char* body, size_t len, bool dq) {
   const char* word = body + i;
   size_t wlen = len > i ? len - i : 0;
   const bool unset = value == nullptr || (colon && value[0] == '\0');
+  // The parameter's own value, when it is set.
+  auto add_set_value = [&] {
+    if (is_at) {
+      expand_at(e, name[0] == '*', dq);
+    } else {
+      e.add_value(value, dq);
+    }
+  };
   switch (op) {
     case '-':
       if (unset) {
         scan_word(e, word, wlen, dq);
-      } else if (is_at) {
-        expand_at(e, name[0] == '*', dq);
       } else {
-        e.add_value(value, dq);
+        add_set_value();
       }
       break;
     case '+':
@@ -363,10 +369,8 @@ void expand_braced(Exp& e, const char* body, size_t len, bool dq) {
         if (msg.empty()) msg.append(value == nullptr ? "parameter not set" : "parameter null");
         sh_error(sh, "%s: %s", name, msg.c_str());
         e.error = true;
-      } else if (is_at) {
-        expand_at(e, name[0] == '*', dq);
       } else {
-        e.add_value(value, dq);
+        add_set_value();
       }
       break;
     case '%':

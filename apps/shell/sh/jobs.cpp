@@ -19,6 +19,12 @@ Job* new_job(const char* text) {
   return j;
 }
 
+void add_job_process(Job* j, pid_t pid, int raw_status, bool done) {
+  j->pids.push(pid);
+  j->statuses.push(raw_status);
+  j->done.push(done ? 1 : 0);
+}
+
 void free_job(Job* j) {
   if (j == nullptr) return;
   free(j->text);

@@ -33,6 +33,8 @@ struct JobTable {
 
 /// A new job (not yet in the table) for command text `text` (copied).
 Job* new_job(const char* text);
+/// Adds process `pid` to `j`; `done` with its waitpid status `raw_status` if it has ended.
+void add_job_process(Job* j, pid_t pid, int raw_status, bool done);
 /// Frees a job.
 void free_job(Job* j);
 /// Puts `j` in the table with the lowest free id and makes it current.

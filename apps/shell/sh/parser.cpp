@@ -12,68 +12,52 @@ namespace {
 
 constexpr int kMaxDepth = 100;
 
+// Indexed by Tok, for error messages.
+constexpr const char* kTokText[] = {
+    "word", "number", "newline", "end of file", ";",   "&",  "&&", "||", "|",  "(",  ")",
+    ";;",   "<",      ">",       "<<",          "<<-", ">>", "<&", ">&", "<>", ">|",
+};
+static_assert(sizeof kTokText / sizeof kTokText[0] == static_cast<size_t>(Tok::Clobber) + 1);
+
 const char* tok_text(Tok k) {
-  switch (k) {
-    case Tok::Word:
-      return "word";
-    case Tok::IoNumber:
-      return "number";
-    case Tok::Newline:
-      return "newline";
-    case Tok::Eof:
-      return "end of file";
-    case Tok::Semi:
-      return ";";
-    case Tok::Amp:
-      return "&";
-    case Tok::AndIf:
-      return "&&";
-    case Tok::OrIf:
-      return "||";
-    case Tok::Pipe:
-      return "|";
-    case Tok::LParen:
-      return "(";
-    case Tok::RParen:
-      return ")";
-    case Tok::DSemi:
-      return ";;";
-    case Tok::Less:
-      return "<";
-    case Tok::Great:
-      return ">";
-    case Tok::DLess:
-      return "<<";
-    case Tok::DLessDash:
-      return "<<-";
-    case Tok::DGreat:
-      return ">>";
-    case Tok::LessAnd:
-      return "<&";
-    case Tok::GreatAnd:
-      return ">&";
-    case Tok::LessGreat:
-      return "<>";
-    case Tok::Clobber:
-      return ">|";
+  return kTokText[static_cast<size_t>(k)];
+}
+
+// The redirection operator each redirection token stands for.
+struct RedirToken {
+  Tok tok;
+  RedirOp op;
+  bool strip_tabs;  // <<-
+};
+
+constexpr RedirToken kRedirTokens[] = {
+    {Tok::Less, RedirOp::In, false},         {Tok::Great, RedirOp::Out, false},
+    {Tok::DGreat, RedirOp::Append, false},   {Tok::Clobber, RedirOp::Clobber, false},
+    {Tok::LessGreat, RedirOp::InOut, false}, {Tok::LessAnd, RedirOp::DupIn, false},
+    {Tok::GreatAnd, RedirOp::DupOut, false}, {Tok::DLess, RedirOp::Here, false},
+    {Tok::DLessDash, RedirOp::Here, true},
+};
+
+const RedirToken* find_redir_token(Tok k) {
+  for (const RedirToken& r : kRedirTokens) {
+    if (r.tok == k) return &r;
   }
-  return "?";
+  return nullptr;
 }
 
 bool is_redir_tok(Tok k) {
-  return k == Tok::IoNumber || k == Tok::Less || k == Tok::Great || k == Tok::DLess ||
-         k == Tok::DLessDash || k == Tok::DGreat || k == Tok::LessAnd || k == Tok::GreatAnd ||
-         k == Tok::LessGreat || k == Tok::Clobber;
+  return k == Tok::IoNumber || find_redir_token(k) != nullptr;
 }
 
-bool is_reserved(const char* w) {
-  static constexpr const char* kWords[] = {"if",   "then", "else", "elif",  "fi",    "do",
-                                           "done", "case", "esac", "while", "until", "for",
-                                           "{",    "}",    "!",    "in"};
-  for (const char* k : kWords) {
-    if (strcmp(k, w) == 0) return true;
+// A list of one synchronous command is that command.
+Node* collapse_list(Node* list) {
+  if (list->kids.size() == 1 && !list->async[0]) {
+    Node* only = list->kids[0];
+    list->kids.clear();
+    free_node(list);
+    return only;
   }
-  return false;
+  return list;
 }
 
 bool has_quoting(const char* s) {
@@ -86,6 +70,16 @@ bool is_assignment(const char* w) {
 }
 
 }  // namespace
+
+bool is_reserved_word(const char* w) {
+  static constexpr const char* kWords[] = {"if",   "then", "else", "elif",  "fi",    "do",
+                                           "done", "case", "esac", "while", "until", "for",
+                                           "{",    "}",    "!",    "in"};
+  for (const char* k : kWords) {
+    if (strcmp(k, w) == 0) return true;
+  }
+  return false;
+}
 
 Parser::~Parser() = default;
 
@@ -105,6 +99,11 @@ bool Parser::peek_word(const char* w) {
   return t.kind == Tok::Word && strcmp(t.text.c_str(), w) == 0;
 }
 
+const char* Parser::peek_text() {
+  const Token& t = peek();
+  return t.kind == Tok::Word ? t.text.c_str() : tok_text(t.kind);
+}
+
 bool Parser::fail(const char* msg, const char* detail) {
   if (!error_set_) {
     error_set_ = true;
@@ -120,12 +119,31 @@ bool Parser::fail(const char* msg, const char* detail) {
   return false;
 }
 
+Node* Parser::finish(Node* n) {
+  if (error_set_) {
+    free_node(n);
+    return nullptr;
+  }
+  return n;
+}
+
 bool Parser::enter() {
   if (++depth_ > kMaxDepth) {
     fail("commands nested too deeply");
     return false;
   }
   return true;
+}
+
+Node* Parser::open_compound(NodeKind kind) {
+  if (!enter()) return nullptr;
+  take();  // The opening reserved word or `(`.
+  return new_node(kind);
+}
+
+Node* Parser::close_compound(Node* n) {
+  leave();
+  return finish(n);
 }
 
 void Parser::skip_newlines() {
@@ -137,9 +155,8 @@ bool Parser::expect_word(const char* w) {
     take();
     return true;
   }
-  const Token& t = peek();
   StrBuf what;
-  what.append(t.kind == Tok::Word ? t.text.c_str() : tok_text(t.kind));
+  what.append(peek_text());
   StrBuf msg;
   msg.append("expected \"");
   msg.append(w);
@@ -166,11 +183,11 @@ Parser::Status Parser::parse_command(Node** out) {
   }
   Node* n = error_set_ ? nullptr : parse_list(true);
   if (n != nullptr && !error_set_) {
-    const Token& end = peek();
-    if (end.kind == Tok::Newline) {
+    const Tok end = peek().kind;
+    if (end == Tok::Newline) {
       take();
-    } else if (end.kind != Tok::Eof) {
-      fail("unexpected", end.kind == Tok::Word ? end.text.c_str() : tok_text(end.kind));
+    } else if (end != Tok::Eof) {
+      fail("unexpected", peek_text());
     }
   }
   if (in_.cancelled()) {  // ^C: the line is dropped without a message.
@@ -215,17 +232,8 @@ Node* Parser::parse_list(bool top) {
     if (top && (next == Tok::Newline || next == Tok::Eof)) break;
     if (error_set_) break;
   }
-  if (error_set_) {
-    free_node(list);
-    return nullptr;
-  }
-  if (list->kids.size() == 1 && !list->async[0]) {
-    Node* only = list->kids[0];
-    list->kids.clear();
-    free_node(list);
-    return only;
-  }
-  return list;
+  list = finish(list);
+  return list ? collapse_list(list) : nullptr;
 }
 
 Node* Parser::parse_compound_list(const char* end1, const char* end2, const char* end3) {
@@ -252,21 +260,19 @@ Node* Parser::parse_compound_list(const char* end1, const char* end2, const char
       break;
     }
   }
-  if (error_set_) {
+  list = finish(list);
+  if (list != nullptr && list->kids.empty()) {
     free_node(list);
     return nullptr;
   }
-  if (list->kids.empty()) {
-    free_node(list);
-    return nullptr;
-  }
-  if (list->kids.size() == 1 && !list->async[0]) {
-    Node* only = list->kids[0];
-    list->kids.clear();
-    free_node(list);
-    return only;
-  }
-  return list;
+  return list ? collapse_list(list) : nullptr;
+}
+
+Node* Parser::parse_body(const char* msg, const char* detail, const char* end1, const char* end2,
+                         const char* end3) {
+  Node* body = parse_compound_list(end1, end2, end3);
+  if (!error_set_ && body == nullptr) fail(msg, detail);
+  return body;
 }
 
 Node* Parser::parse_and_or() {
@@ -321,7 +327,7 @@ Node* Parser::parse_command_node() {
     if (error_set_) return nullptr;
     if (t.kind != Tok::Word || aliases_ == nullptr || alias_budget_ <= 0) break;
     const char* w = t.text.c_str();
-    if (is_reserved(w) || has_quoting(w) || in_.alias_active(w)) break;
+    if (is_reserved_word(w) || has_quoting(w) || in_.alias_active(w)) break;
     const char* text = aliases_(alias_ctx_, w);
     if (text == nullptr) break;
     --alias_budget_;
@@ -331,11 +337,9 @@ Node* Parser::parse_command_node() {
   }
   const Token& t = peek();
   if (t.kind == Tok::LParen) {
-    if (!enter()) return nullptr;
-    take();
-    Node* n = new_node(NodeKind::Subshell);
-    n->a = parse_compound_list(nullptr);
-    if (!error_set_ && n->a == nullptr) fail("unexpected", ")");
+    Node* n = open_compound(NodeKind::Subshell);
+    if (n == nullptr) return nullptr;
+    n->a = parse_body("unexpected", ")", nullptr);
     if (!error_set_ && peek().kind != Tok::RParen) fail("missing ')'");
     if (!error_set_) take();
     leave();
@@ -344,11 +348,9 @@ Node* Parser::parse_command_node() {
   if (t.kind == Tok::Word) {
     const char* w = t.text.c_str();
     if (strcmp(w, "{") == 0) {
-      if (!enter()) return nullptr;
-      take();
-      Node* n = new_node(NodeKind::Brace);
-      n->a = parse_compound_list("}");
-      if (!error_set_ && n->a == nullptr) fail("unexpected", "}");
+      Node* n = open_compound(NodeKind::Brace);
+      if (n == nullptr) return nullptr;
+      n->a = parse_body("unexpected", "}", "}");
       if (!error_set_) expect_word("}");
       leave();
       return parse_compound(n);
@@ -358,7 +360,7 @@ Node* Parser::parse_command_node() {
     if (strcmp(w, "until") == 0) return parse_compound(parse_loop(NodeKind::Until));
     if (strcmp(w, "for") == 0) return parse_compound(parse_for());
     if (strcmp(w, "case") == 0) return parse_compound(parse_case());
-    if (is_reserved(w) && strcmp(w, "in") != 0) {
+    if (is_reserved_word(w) && strcmp(w, "in") != 0) {
       fail("unexpected", w);
       return nullptr;
     }
@@ -372,11 +374,8 @@ Node* Parser::parse_command_node() {
 // Trailing redirections of a compound command; frees `n` on error.
 Node* Parser::parse_compound(Node* n) {
   if (n == nullptr) return nullptr;
-  if (error_set_ || !parse_redirs(n)) {
-    free_node(n);
-    return nullptr;
-  }
-  return n;
+  if (!error_set_) parse_redirs(n);
+  return finish(n);
 }
 
 bool Parser::parse_redirs(Node* n) {
@@ -394,54 +393,15 @@ bool Parser::parse_redir(Node* n) {
     fd = static_cast<int>(v);
     take();
   }
-  const Tok k = peek().kind;
-  RedirOp op;
-  bool strip = false;
-  switch (k) {
-    case Tok::Less:
-      op = RedirOp::In;
-      break;
-    case Tok::Great:
-      op = RedirOp::Out;
-      break;
-    case Tok::DGreat:
-      op = RedirOp::Append;
-      break;
-    case Tok::Clobber:
-      op = RedirOp::Clobber;
-      break;
-    case Tok::LessGreat:
-      op = RedirOp::InOut;
-      break;
-    case Tok::LessAnd:
-      op = RedirOp::DupIn;
-      break;
-    case Tok::GreatAnd:
-      op = RedirOp::DupOut;
-      break;
-    case Tok::DLess:
-      op = RedirOp::Here;
-      break;
-    case Tok::DLessDash:
-      op = RedirOp::Here;
-      strip = true;
-      break;
-    default:
-      return fail("expected a redirection operator");
-  }
+  const RedirToken* r = find_redir_token(peek().kind);
+  if (r == nullptr) return fail("expected a redirection operator");
   take();
-  if (peek().kind != Tok::Word) {
-    const Token& t = peek();
-    return fail("missing redirection target before", tok_text(t.kind));
-  }
-  if (fd < 0) {
-    fd = (op == RedirOp::In || op == RedirOp::DupIn || op == RedirOp::Here || op == RedirOp::InOut)
-             ? 0
-             : 1;
-  }
-  n->redirs.push(Redir{fd, op, false, strip, dup_str(peek().text.c_str()), nullptr});
+  if (peek().kind != Tok::Word)
+    return fail("missing redirection target before", tok_text(peek().kind));
+  if (fd < 0) fd = default_redir_fd(r->op);
+  n->redirs.push(Redir{fd, r->op, false, r->strip_tabs, dup_str(peek().text.c_str()), nullptr});
   take();
-  if (op == RedirOp::Here) here_.push(PendingHere{n, n->redirs.size() - 1});
+  if (r->op == RedirOp::Here) here_.push(PendingHere{n, n->redirs.size() - 1});
   return true;
 }
 
@@ -463,105 +423,87 @@ Node* Parser::parse_simple() {
     char* word = dup_str(t.text.c_str());
     take();
     if (n->words.empty() && n->assigns.empty() && n->redirs.empty() && peek().kind == Tok::LParen) {
-      // name() compound-command
-      take();
-      if (peek().kind != Tok::RParen) {
-        free(word);
-        fail("expected ')' after", "(");
-        break;
-      }
-      take();
-      if (!is_name(word, strlen(word))) {
-        fail("bad function name", word);
-        free(word);
-        break;
-      }
-      skip_newlines();
-      Node* body = error_set_ ? nullptr : parse_command_node();
-      if (body != nullptr && body->kind == NodeKind::Simple) {
-        free_node(body);
-        body = nullptr;
-        fail("a function body must be a compound command");
-      }
-      if (body == nullptr) {
-        free(word);
-        break;
-      }
-      n->kind = NodeKind::FuncDef;
-      n->name = word;
-      n->a = body;
-      return n;
+      if (parse_function(n, word)) return n;
+      break;
     }
     n->words.push(word);
   }
   if (!error_set_ && n->words.empty() && n->assigns.empty() && n->redirs.empty()) {
-    const Token& t = peek();
-    fail("unexpected", tok_text(t.kind));
+    fail("unexpected", tok_text(peek().kind));
   }
-  if (error_set_) {
-    free_node(n);
-    return nullptr;
+  return finish(n);
+}
+
+// name() compound-command, after `name`: turns `n` into a FuncDef that owns `word`, or frees
+// `word` and fails.
+bool Parser::parse_function(Node* n, char* word) {
+  take();  // (
+  if (peek().kind != Tok::RParen) {
+    free(word);
+    return fail("expected ')' after", "(");
   }
-  return n;
+  take();
+  if (!is_name(word, strlen(word))) {
+    fail("bad function name", word);
+    free(word);
+    return false;
+  }
+  skip_newlines();
+  Node* body = error_set_ ? nullptr : parse_command_node();
+  if (body != nullptr && body->kind == NodeKind::Simple) {
+    free_node(body);
+    body = nullptr;
+    fail("a function body must be a compound command");
+  }
+  if (body == nullptr) {
+    free(word);
+    return false;
+  }
+  n->kind = NodeKind::FuncDef;
+  n->name = word;
+  n->a = body;
+  return true;
 }
 
 // After `if` or `elif`: cond then body [elif...|else body] fi.
 Node* Parser::parse_if() {
-  if (!enter()) return nullptr;
-  take();  // if / elif
-  Node* n = new_node(NodeKind::If);
-  n->a = parse_compound_list("then");
-  if (!error_set_ && n->a == nullptr) fail("missing condition after", "if");
+  Node* n = open_compound(NodeKind::If);  // if / elif
+  if (n == nullptr) return nullptr;
+  n->a = parse_body("missing condition after", "if", "then");
   if (!error_set_) expect_word("then");
-  if (!error_set_) n->b = parse_compound_list("elif", "else", "fi");
-  if (!error_set_ && n->b == nullptr) fail("empty body after", "then");
+  if (!error_set_) n->b = parse_body("empty body after", "then", "elif", "else", "fi");
   if (!error_set_) {
     if (peek_word("elif")) {
       n->c = parse_if();  // Consumes the shared `fi`.
-      leave();
-      if (n->c == nullptr) {
-        free_node(n);
-        return nullptr;
+    } else {
+      if (peek_word("else")) {
+        take();
+        n->c = parse_body("empty body after", "else", "fi");
       }
-      return n;
+      if (!error_set_) expect_word("fi");
     }
-    if (peek_word("else")) {
-      take();
-      n->c = parse_compound_list("fi");
-      if (!error_set_ && n->c == nullptr) fail("empty body after", "else");
-    }
-    if (!error_set_) expect_word("fi");
   }
-  leave();
-  if (error_set_) {
-    free_node(n);
-    return nullptr;
-  }
-  return n;
+  return close_compound(n);
+}
+
+// `do body done`, the end of every loop.
+void Parser::parse_do_group(Node** body) {
+  if (!error_set_) expect_word("do");
+  if (!error_set_) *body = parse_body("empty loop body before", "done", "done");
+  if (!error_set_) expect_word("done");
 }
 
 Node* Parser::parse_loop(NodeKind kind) {
-  if (!enter()) return nullptr;
-  take();
-  Node* n = new_node(kind);
-  n->a = parse_compound_list("do");
-  if (!error_set_ && n->a == nullptr) fail("missing condition before", "do");
-  if (!error_set_) expect_word("do");
-  if (!error_set_) n->b = parse_compound_list("done");
-  if (!error_set_ && n->b == nullptr) fail("empty loop body before", "done");
-  if (!error_set_) expect_word("done");
-  leave();
-  if (error_set_) {
-    free_node(n);
-    return nullptr;
-  }
-  return n;
+  Node* n = open_compound(kind);
+  if (n == nullptr) return nullptr;
+  n->a = parse_body("missing condition before", "do", "do");
+  parse_do_group(&n->b);
+  return close_compound(n);
 }
 
 Node* Parser::parse_for() {
-  if (!enter()) return nullptr;
-  take();
-  Node* n = new_node(NodeKind::For);
+  Node* n = open_compound(NodeKind::For);
+  if (n == nullptr) return nullptr;
   const Token& t = peek();
   if (t.kind != Tok::Word || !is_name(t.text.c_str(), t.text.size())) {
     fail("bad for loop variable");
@@ -585,23 +527,14 @@ Node* Parser::parse_for() {
       take();
     }
     skip_newlines();
-    if (!error_set_) expect_word("do");
-    if (!error_set_) n->a = parse_compound_list("done");
-    if (!error_set_ && n->a == nullptr) fail("empty loop body before", "done");
-    if (!error_set_) expect_word("done");
+    parse_do_group(&n->a);
   }
-  leave();
-  if (error_set_) {
-    free_node(n);
-    return nullptr;
-  }
-  return n;
+  return close_compound(n);
 }
 
 Node* Parser::parse_case() {
-  if (!enter()) return nullptr;
-  take();
-  Node* n = new_node(NodeKind::Case);
+  Node* n = open_compound(NodeKind::Case);
+  if (n == nullptr) return nullptr;
   if (peek().kind != Tok::Word) {
     fail("expected a word after", "case");
   } else {
@@ -611,23 +544,7 @@ Node* Parser::parse_case() {
     expect_word("in");
     skip_newlines();
     while (!error_set_ && !peek_word("esac")) {
-      if (peek().kind == Tok::LParen) take();
-      CaseItem item{};
-      for (;;) {
-        if (peek().kind != Tok::Word) {
-          fail("expected a pattern in case");
-          break;
-        }
-        item.patterns.push(dup_str(peek().text.c_str()));
-        take();
-        if (peek().kind != Tok::Pipe) break;
-        take();
-      }
-      if (!error_set_ && peek().kind != Tok::RParen) fail("expected ')' after a case pattern");
-      if (!error_set_) take();
-      if (!error_set_) item.body = parse_compound_list("esac");
-      n->items.push(item);
-      new (&item.patterns) Vec<char*>();  // n->items owns the patterns now.
+      parse_case_item(n);
       if (error_set_) break;
       if (peek().kind == Tok::DSemi) {
         take();
@@ -638,12 +555,29 @@ Node* Parser::parse_case() {
     }
     if (!error_set_) take();  // esac
   }
-  leave();
-  if (error_set_) {
-    free_node(n);
-    return nullptr;
+  return close_compound(n);
+}
+
+// One `[(] pattern [| pattern]... ) body`, appended to n->items even when it fails half-way (so
+// that free_node frees what it holds).
+void Parser::parse_case_item(Node* n) {
+  if (peek().kind == Tok::LParen) take();
+  CaseItem item{};
+  for (;;) {
+    if (peek().kind != Tok::Word) {
+      fail("expected a pattern in case");
+      break;
+    }
+    item.patterns.push(dup_str(peek().text.c_str()));
+    take();
+    if (peek().kind != Tok::Pipe) break;
+    take();
   }
-  return n;
+  if (!error_set_ && peek().kind != Tok::RParen) fail("expected ')' after a case pattern");
+  if (!error_set_) take();
+  if (!error_set_) item.body = parse_compound_list("esac");
+  n->items.push(item);
+  new (&item.patterns) Vec<char*>();  // n->items owns the patterns now.
 }
 
 }  // namespace mos::sh

@@ -81,25 +81,39 @@ class Parser {
   Token& peek();
   void take() { have_tok_ = false; }
   bool peek_word(const char* w);
+  // The next token as an error message names it: a word's text, or the operator.
+  const char* peek_text();
   bool fail(const char* msg, const char* detail = nullptr);
+  // `n`, or null (with `n` freed) once an error is set.
+  Node* finish(Node* n);
   void skip_newlines();
   Node* parse_list(bool top);
   Node* parse_and_or();
   Node* parse_pipeline();
   Node* parse_command_node();
   Node* parse_simple();
+  bool parse_function(Node* n, char* word);
   Node* parse_compound(Node* n);
   Node* parse_compound_list(const char* end1, const char* end2 = nullptr,
                             const char* end3 = nullptr);
+  // A compound list that must not be empty: fails with `msg` `detail` if it is.
+  Node* parse_body(const char* msg, const char* detail, const char* end1,
+                   const char* end2 = nullptr, const char* end3 = nullptr);
   Node* parse_if();
   Node* parse_loop(NodeKind kind);
+  void parse_do_group(Node** body);
   Node* parse_for();
   Node* parse_case();
+  void parse_case_item(Node* n);
   bool parse_redir(Node* n);
   bool parse_redirs(Node* n);
   bool expect_word(const char* w);
   bool enter();
   void leave() { --depth_; }
+  // Opens a nested compound command of `kind` at its first token (null if nested too deeply);
+  // close_compound ends it.
+  Node* open_compound(NodeKind kind);
+  Node* close_compound(Node* n);
 
   Input& in_;
   AliasLookupFn aliases_;
@@ -113,6 +127,8 @@ class Parser {
   int alias_budget_ = 0;
 };
 
+/// True if `w` is one of the shell's reserved words (`if`, `{`, `!`, `in`, ...).
+bool is_reserved_word(const char* w);
 /// True if `s` is a valid variable name.
 bool is_name(const char* s, size_t n);
 /// Quote removal for a here-document delimiter; sets *quoted if any quoting was present.

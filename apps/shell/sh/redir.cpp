@@ -65,9 +65,7 @@ int here_doc_fd(Shell& sh, const char* text) {
   // The writer is reaped when it is done (it exits as soon as the reader has everything);
   // keep it as a finished-without-notice job so that wait collects it.
   Job* j = new_job("");
-  j->pids.push(pid);
-  j->statuses.push(0);
-  j->done.push(0);
+  add_job_process(j, pid, 0, false);
   j->notified = true;
   add_job(sh.jobs, j);
   return p[0];
@@ -86,6 +84,23 @@ void remove_private_fd(Shell& sh, int fd) {
       return;
     }
   }
+}
+
+void close_private_fd(Shell& sh, int fd) {
+  remove_private_fd(sh, fd);
+  close(fd);
+}
+
+bool open_private_pipe(Shell& sh, int p[2]) {
+  if (pipe(p) != 0) {
+    sh_error(sh, "pipe: %s", strerror(errno));
+    return false;
+  }
+  for (int i = 0; i < 2; ++i) {
+    fcntl(p[i], F_SETFD, FD_CLOEXEC);
+    add_private_fd(sh, p[i]);
+  }
+  return true;
 }
 
 bool redirect_fd(Shell& sh, int target, int fd, Vec<SavedFd>* saved) {

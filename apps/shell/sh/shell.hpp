@@ -143,6 +143,12 @@ bool unset_func(Shell& sh, const char* name);
 void release_body(FuncBody* b);
 const char* find_alias(Shell& sh, const char* name);
 
+/// Makes every running command unwind and the shell exit (with sh.status).
+inline void request_exit(Shell& sh) {
+  sh.flow = Flow::Exit;
+  sh.exit_requested = true;
+}
+
 /// Prints "sh: MSG" (with a script line prefix in non-interactive shells) on stderr.
 void sh_error(Shell& sh, const char* fmt, ...) __attribute__((format(printf, 2, 3)));
 

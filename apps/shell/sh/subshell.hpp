@@ -36,4 +36,29 @@ int spawn_subshell(SubshellEntry entry, void* arg, void (*discard)(void*), const
 /// mos_spawn_function: process group, signal defaults, empty signal mask.
 void fill_spawnattr(const ChildSetup& setup, posix_spawnattr_t* attr);
 
+/// Calls start(&attr) (a posix_spawn-like call returning an errno value) with `attr` filled from
+/// `setup`. A child copies the parent's signal dispositions, so SIGINT/SIGQUIT are ignored around
+/// the call when `setup.ignore_int_quit` asks for them to start ignored.
+template <typename Start>
+int spawn_with_setup(const ChildSetup& setup, Start start) {
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  fill_spawnattr(setup, &attr);
+  struct sigaction old_int;
+  struct sigaction old_quit;
+  if (setup.ignore_int_quit) {
+    struct sigaction ign {};
+    ign.sa_handler = SIG_IGN;
+    sigaction(SIGINT, &ign, &old_int);
+    sigaction(SIGQUIT, &ign, &old_quit);
+  }
+  const int err = start(&attr);
+  if (setup.ignore_int_quit) {
+    sigaction(SIGINT, &old_int, nullptr);
+    sigaction(SIGQUIT, &old_quit, nullptr);
+  }
+  posix_spawnattr_destroy(&attr);
+  return err;
+}
+
 }  // namespace mos::sh

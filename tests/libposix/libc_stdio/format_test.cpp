@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <random>
 #include <string>
 
 namespace {
@@ -43,6 +44,17 @@ std::string theirs(const char* format, ...) {
 }
 
 #define CHECK_SAME(...) CHECK(ours(__VA_ARGS__) == theirs(__VA_ARGS__))
+
+// "%", random flags and sometimes a width below `width_limit`: how the random doubles and the
+// random integers start their conversion specifications.
+std::string random_flags_and_width(std::mt19937_64& gen, int width_limit) {
+  std::string format = "%";
+  for (char flag : {'-', '+', ' ', '#', '0'}) {
+    if (absl::Bernoulli(gen, 0.2)) format += flag;
+  }
+  if (absl::Bernoulli(gen, 0.3)) format += std::to_string(absl::Uniform(gen, 0, width_limit));
+  return format;
+}
 
 }  // namespace
 
@@ -188,13 +200,7 @@ TEST_CASE("format: random doubles, conversions, flags, widths and precisions") {
     } else {
       value = absl::Uniform(gen, -1e6, 1e6);
     }
-    std::string format = "%";
-    if (absl::Bernoulli(gen, 0.2)) format += '-';
-    if (absl::Bernoulli(gen, 0.2)) format += '+';
-    if (absl::Bernoulli(gen, 0.2)) format += ' ';
-    if (absl::Bernoulli(gen, 0.2)) format += '#';
-    if (absl::Bernoulli(gen, 0.2)) format += '0';
-    if (absl::Bernoulli(gen, 0.3)) format += std::to_string(absl::Uniform(gen, 0, 40));
+    std::string format = random_flags_and_width(gen, 40);
     if (absl::Bernoulli(gen, 0.7)) format += "." + std::to_string(absl::Uniform(gen, 0, 60));
     format += conversions[absl::Uniform(gen, 0, 8)];
     CAPTURE(format);
@@ -209,13 +215,7 @@ TEST_CASE("format: random integers, conversions, flags, widths and precisions") 
                                "ld", "llx", "jo", "zu", "td", "lo", "hhX"};
   for (int round = 0; round < 100000; ++round) {
     const auto value = absl::Uniform<std::uint64_t>(gen) >> absl::Uniform(gen, 0, 64);
-    std::string format = "%";
-    if (absl::Bernoulli(gen, 0.2)) format += '-';
-    if (absl::Bernoulli(gen, 0.2)) format += '+';
-    if (absl::Bernoulli(gen, 0.2)) format += ' ';
-    if (absl::Bernoulli(gen, 0.2)) format += '#';
-    if (absl::Bernoulli(gen, 0.2)) format += '0';
-    if (absl::Bernoulli(gen, 0.3)) format += std::to_string(absl::Uniform(gen, 0, 30));
+    std::string format = random_flags_and_width(gen, 30);
     if (absl::Bernoulli(gen, 0.3)) format += "." + std::to_string(absl::Uniform(gen, 0, 30));
     format += conversions[absl::Uniform(gen, 0, 15)];
     CAPTURE(format);

@@ -89,6 +89,10 @@ TEST_CASE("parser: commands print back as canonical source") {
       {"a |\n b", "a | b\n"},
       {"echo if then", "echo if then\n"},
       {"2>&- 3<>f cmd", "cmd 2>&- 3<>f\n"},
+      // A command of redirections only, after other text (job listings print pipelines).
+      {">f", ">f\n"},
+      {"a | >f", "a | >f\n"},
+      {"a && 2>f <in", "a && 2>f <in\n"},
   };
   for (const Case& c : cases) {
     CAPTURE(c.in);

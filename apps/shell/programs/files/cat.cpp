@@ -52,13 +52,13 @@ int cat_fd(Cat& cat, int fd, const char* name) {
     if (n == 0) return 0;
     if (n < 0) {
       if (errno == EINTR) continue;
-      files::report_error(kName, name, errno);
+      report_error(kName, name, errno);
       return 1;
     }
-    const bool written = plain(cat) ? files::write_all(1, cat.buffer, static_cast<size_t>(n))
+    const bool written = plain(cat) ? write_all(1, cat.buffer, static_cast<size_t>(n))
                                     : emit_lines(cat, cat.buffer, static_cast<size_t>(n));
     if (!written) {
-      files::report_error(kName, "write error", errno);
+      report_error(kName, "write error", errno);
       return 1;
     }
   }
@@ -89,7 +89,7 @@ int cat_main(int argc, char** argv) {
   }
   cat.buffer = static_cast<char*>(malloc(kBufferSize));
   if (cat.buffer == nullptr) {
-    files::report_error(kName, "buffer", ENOMEM);
+    report_error(kName, "buffer", ENOMEM);
     return 1;
   }
   int status = 0;
@@ -103,7 +103,7 @@ int cat_main(int argc, char** argv) {
     }
     const int fd = open(argv[i], O_RDONLY);
     if (fd < 0) {
-      files::report_error(kName, argv[i], errno);
+      report_error(kName, argv[i], errno);
       status = 1;
       continue;
     }

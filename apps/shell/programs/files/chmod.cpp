@@ -33,7 +33,7 @@ void change(Chmod& chmod_run, const char* path, const struct stat& st) {
     return;  // Validated before any file is touched.
   }
   if (chmod(path, mode) != 0) {
-    if (!chmod_run.quiet) files::report_error(kName, path, errno);
+    if (!chmod_run.quiet) report_error(kName, path, errno);
     chmod_run.status = 1;
   }
 }
@@ -42,7 +42,7 @@ files::WalkAction visit(void* context, files::WalkEvent event, const files::Walk
   Chmod& chmod_run = *static_cast<Chmod*>(context);
   if (event == files::WalkEvent::DirectoryEnd) return files::WalkAction::Continue;
   if (event == files::WalkEvent::DirectoryError || entry.st == nullptr) {
-    if (!chmod_run.quiet) files::report_error(kName, entry.path, entry.error);
+    if (!chmod_run.quiet) report_error(kName, entry.path, entry.error);
     chmod_run.status = 1;
     return files::WalkAction::Continue;
   }
@@ -88,7 +88,7 @@ int chmod_main(int argc, char** argv) {
   umask(chmod_run.umask_bits);
   mode_t ignored;
   if (!files::apply_mode_spec(chmod_run.mode_spec, 0, files::ModeTarget::File, 0, &ignored)) {
-    files::report(kName, "invalid mode: '%s'", chmod_run.mode_spec);
+    report(kName, "invalid mode: '%s'", chmod_run.mode_spec);
     return 1;
   }
   for (int i = first_file; i < argc; ++i) {
@@ -98,7 +98,7 @@ int chmod_main(int argc, char** argv) {
     }
     struct stat st;
     if (stat(argv[i], &st) != 0) {
-      if (!chmod_run.quiet) files::report_error(kName, argv[i], errno);
+      if (!chmod_run.quiet) report_error(kName, argv[i], errno);
       chmod_run.status = 1;
       continue;
     }

@@ -51,11 +51,11 @@ bool parse_owner(char* spec, Chown* out) {
     } else if (parse_number(spec, &number)) {
       out->uid = static_cast<uid_t>(number);
       if (group != nullptr && group[0] == '\0') {
-        files::report(kName, "%s: no login group for a numeric owner", spec);
+        report(kName, "%s: no login group for a numeric owner", spec);
         return false;
       }
     } else {
-      files::report(kName, "invalid user: '%s'", spec);
+      report(kName, "invalid user: '%s'", spec);
       return false;
     }
   }
@@ -66,7 +66,7 @@ bool parse_owner(char* spec, Chown* out) {
     } else if (parse_number(group, &number)) {
       out->gid = static_cast<gid_t>(number);
     } else {
-      files::report(kName, "invalid group: '%s'", group);
+      report(kName, "invalid group: '%s'", group);
       return false;
     }
   }
@@ -75,7 +75,7 @@ bool parse_owner(char* spec, Chown* out) {
 
 void change(Chown& run, const char* path, bool link) {
   if ((link ? lchown(path, run.uid, run.gid) : chown(path, run.uid, run.gid)) != 0) {
-    files::report_error(kName, path, errno);
+    report_error(kName, path, errno);
     run.status = 1;
   }
 }
@@ -84,7 +84,7 @@ files::WalkAction visit(void* context, files::WalkEvent event, const files::Walk
   Chown& run = *static_cast<Chown*>(context);
   if (event == files::WalkEvent::DirectoryEnd) return files::WalkAction::Continue;
   if (event == files::WalkEvent::DirectoryError || entry.st == nullptr) {
-    files::report_error(kName, entry.path, entry.error);
+    report_error(kName, entry.path, entry.error);
     run.status = 1;
     return files::WalkAction::Continue;
   }
@@ -113,7 +113,7 @@ int chown_main(int argc, char** argv) {
     }
   }
   if (argc - optind < 2) {
-    files::report(kName, "missing operand");
+    report(kName, "missing operand");
     return 2;
   }
   if (!parse_owner(argv[optind], &run)) return 1;

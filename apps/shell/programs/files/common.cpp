@@ -10,22 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 #include <algorithm>
-#include <cstdarg>
 
 namespace mos::programs::files {
-
-void report_error(const char* program, const char* path, int error) {
-  fprintf(stderr, "%s: %s: %s\n", program, path, strerror(error));
-}
-
-void report(const char* program, const char* format, ...) {
-  fprintf(stderr, "%s: ", program);
-  va_list args;
-  va_start(args, format);
-  vfprintf(stderr, format, args);
-  va_end(args);
-  fputc('\n', stderr);
-}
 
 char file_type_letter(mode_t mode) {
   switch (mode & S_IFMT) {
@@ -156,6 +142,16 @@ bool path_in_directory(char* out, size_t capacity, const char* dir, const char* 
   return last_component(source, name, sizeof name) && join_path(out, capacity, dir, name);
 }
 
+void print_link_target(const char* path) {
+  char* target = static_cast<char*>(malloc(PATH_MAX));
+  const ssize_t n = target != nullptr ? readlink(path, target, PATH_MAX - 1) : -1;
+  if (n >= 0) {
+    target[n] = '\0';
+    printf(" -> %s", target);
+  }
+  free(target);
+}
+
 bool is_directory(const char* path) {
   struct stat st;
   return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
@@ -163,20 +159,6 @@ bool is_directory(const char* path) {
 
 bool is_dot_or_dot_dot(const char* name) {
   return strcmp(name, ".") == 0 || strcmp(name, "..") == 0;
-}
-
-bool write_all(int fd, const void* data, size_t length) {
-  const char* p = static_cast<const char*>(data);
-  while (length > 0) {
-    const ssize_t n = write(fd, p, length);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    p += n;
-    length -= static_cast<size_t>(n);
-  }
-  return true;
 }
 
 void print_file_header(const char* name, bool first) {

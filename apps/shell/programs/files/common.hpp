@@ -1,7 +1,10 @@
 #pragma once
-/// Helpers shared by the file and system programs (ls, cp, find, ...): error reports, mode
-/// strings, sizes, user and group names, path joining and sorted directory reads. Portable POSIX
-/// code under the rules of program.hpp: no globals, small stack frames.
+/// Helpers shared by the file and system programs (ls, cp, find, ...): mode strings, sizes,
+/// user and group names, path joining and sorted directory reads. Portable POSIX code under the
+/// rules of program.hpp: no globals, small stack frames.
+
+#include "common/report.hpp"
+#include "common/write_all.hpp"
 
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -10,12 +13,6 @@
 #include <cstdint>
 
 namespace mos::programs::files {
-
-/// Prints "PROGRAM: PATH: strerror(error)" on stderr.
-void report_error(const char* program, const char* path, int error);
-
-/// Prints "PROGRAM: " and the printf-formatted message, and a newline, on stderr.
-void report(const char* program, const char* format, ...) __attribute__((format(printf, 2, 3)));
 
 /// The `ls -l` type letter of a mode: '-', 'd', 'l', 'c', 'b', 'p', 's', or '?'.
 char file_type_letter(mode_t mode);
@@ -48,14 +45,15 @@ bool last_component(const char* path, char* out, size_t capacity);
 /// target is a directory. False when it does not fit.
 bool path_in_directory(char* out, size_t capacity, const char* dir, const char* source);
 
+/// Prints " -> TARGET" on stdout, the target of the symbolic link path (`ls -l`, stat's %N);
+/// nothing when the link cannot be read.
+void print_link_target(const char* path);
+
 /// Whether path names a directory (following symbolic links).
 bool is_directory(const char* path);
 
 /// Whether name is "." or "..".
 bool is_dot_or_dot_dot(const char* name);
-
-/// Writes a buffer fully to fd, retrying short writes and EINTR. False (errno set) on error.
-bool write_all(int fd, const void* data, size_t length);
 
 /// Writes head's and tail's "==> NAME <==" line to standard output (with write(2)), after a
 /// blank line unless first.

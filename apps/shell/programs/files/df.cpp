@@ -59,12 +59,12 @@ void print_row(const Df& df, const files::MountEntry& mount, const struct statvf
 int print_holder(const Df& df, const char* path) {
   struct stat st;
   if (stat(path, &st) != 0) {
-    files::report_error(kName, path, errno);
+    report_error(kName, path, errno);
     return 1;
   }
   files::MountReader reader;
   if (!files::open_mounts(&reader)) {
-    files::report_error(kName, files::kMountsPath, errno);
+    report_error(kName, files::kMountsPath, errno);
     return 1;
   }
   char* device = nullptr;
@@ -82,10 +82,10 @@ int print_holder(const Df& df, const char* path) {
   int status = 0;
   struct statvfs fs;
   if (device == nullptr || directory == nullptr) {
-    files::report(kName, "%s: no mount found for it", path);
+    report(kName, "%s: no mount found for it", path);
     status = 1;
   } else if (statvfs(directory, &fs) != 0) {
-    files::report_error(kName, directory, errno);
+    report_error(kName, directory, errno);
     status = 1;
   } else {
     print_row(df, files::MountEntry{device, directory, "", ""}, fs);
@@ -125,7 +125,7 @@ int df_main(int argc, char** argv) {
   }
   files::MountReader reader;
   if (!files::open_mounts(&reader)) {
-    files::report_error(kName, files::kMountsPath, errno);
+    report_error(kName, files::kMountsPath, errno);
     return 1;
   }
   files::MountEntry mount;

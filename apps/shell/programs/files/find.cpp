@@ -25,7 +25,7 @@ files::WalkAction visit(void* context, files::WalkEvent event, const files::Walk
   Find& find = *static_cast<Find*>(context);
   const files::FindExpression& expression = *find.expression;
   if (entry.st == nullptr || event == files::WalkEvent::DirectoryError) {
-    files::report_error(kName, entry.path, entry.error);
+    report_error(kName, entry.path, entry.error);
     find.status = 1;
     // With -depth the unreadable directory itself is still tested, after its error.
     if (event != files::WalkEvent::DirectoryError || !expression.depth_first) {

@@ -1,15 +1,14 @@
 #include "find_expression.hpp"
 
 #include "common.hpp"
+#include "common/run_command.hpp"
 
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>  // environ (glibc declares it with _GNU_SOURCE, which g++ defines)
 
 namespace mos::programs::files {
@@ -323,7 +322,7 @@ bool is_empty(const FindCandidate& candidate) {
 }
 
 /// Runs -exec's command with {} replaced by the path; true when it exits with status 0.
-bool run_command(const FindNode& node, FindCandidate& candidate) {
+bool run_exec(const FindNode& node, FindCandidate& candidate) {
   const char* path = candidate.path;
   char** argv =
       static_cast<char**>(calloc(static_cast<size_t>(node.exec_count) + 1, sizeof(char*)));
@@ -334,20 +333,15 @@ bool run_command(const FindNode& node, FindCandidate& candidate) {
   for (int i = 0; i < node.exec_count; ++i) {
     argv[i] = strcmp(node.exec_args[i], "{}") == 0 ? const_cast<char*>(path) : node.exec_args[i];
   }
-  fflush(stdout);  // The command's output must come after what find printed so far.
-  pid_t pid;
-  const int error = posix_spawnp(&pid, argv[0], nullptr, nullptr, argv, environ);
+  // run_command flushes stdout: the command's output comes after what find printed so far.
+  const CommandResult result = run_command(argv, environ);
   free(argv);
-  if (error != 0) {
-    report_error(kName, node.exec_args[0], error);
+  if (!result.spawned) {
+    report_error(kName, node.exec_args[0], result.spawn_error);
     candidate.failed = true;
     return false;
   }
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR) return false;
-  }
-  return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+  return result.spawn_error == 0 && result.signal == 0 && result.exit_status == 0;
 }
 
 /// -name and -iname; apart from evaluate so that its buffer is not in every recursive frame.
@@ -406,7 +400,7 @@ bool evaluate(const FindExpression& expression, int index, FindCandidate& candid
       fwrite(candidate.path, 1, strlen(candidate.path) + 1, stdout);
       return true;
     case FindNodeKind::Exec:
-      return run_command(node, candidate);
+      return run_exec(node, candidate);
     case FindNodeKind::Prune:
       candidate.prune = true;
       return true;

@@ -2,6 +2,7 @@
 #include "program.hpp"
 
 #include "common.hpp"
+#include "operands.hpp"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -24,7 +25,7 @@ int head_fd(int fd, const char* name, uint64_t count, bool bytes, char* buffer) 
     if (n == 0) return 0;
     if (n < 0) {
       if (errno == EINTR) continue;
-      files::report_error(kName, name, errno);
+      report_error(kName, name, errno);
       return 1;
     }
     size_t take = static_cast<size_t>(n);
@@ -39,12 +40,25 @@ int head_fd(int fd, const char* name, uint64_t count, bool bytes, char* buffer) 
         }
       }
     }
-    if (!files::write_all(1, buffer, take)) {
-      files::report_error(kName, "write error", errno);
+    if (!write_all(1, buffer, take)) {
+      report_error(kName, "write error", errno);
       return 1;
     }
   }
   return 0;
+}
+
+/// What head_input needs: the count, its unit and the read buffer.
+struct HeadRun {
+  uint64_t count;
+  bool bytes;
+  char* buffer;
+};
+
+/// files::InputAction of head; context is a HeadRun.
+int head_input(int fd, const char* name, void* context) {
+  const HeadRun& run = *static_cast<const HeadRun*>(context);
+  return head_fd(fd, name, run.count, run.bytes, run.buffer);
 }
 
 }  // namespace
@@ -57,7 +71,7 @@ int head_main(int argc, char** argv) {
   // The historical form "head -5" means "-n 5".
   if (argc > 1 && argv[1][0] == '-' && argv[1][1] >= '0' && argv[1][1] <= '9') {
     if (!files::parse_size(argv[1] + 1, &count)) {
-      files::report(kName, "invalid number of lines: '%s'", argv[1] + 1);
+      report(kName, "invalid number of lines: '%s'", argv[1] + 1);
       return 1;
     }
     optind = 2;
@@ -69,7 +83,7 @@ int head_main(int argc, char** argv) {
       case 'c':
         bytes = option == 'c';
         if (!files::parse_size(optarg, &count)) {
-          files::report(kName, "invalid number of %s: '%s'", bytes ? "bytes" : "lines", optarg);
+          report(kName, "invalid number of %s: '%s'", bytes ? "bytes" : "lines", optarg);
           return 1;
         }
         break;
@@ -86,29 +100,14 @@ int head_main(int argc, char** argv) {
   }
   char* buffer = static_cast<char*>(malloc(kBufferSize));
   if (buffer == nullptr) {
-    files::report_error(kName, "buffer", ENOMEM);
+    report_error(kName, "buffer", ENOMEM);
     return 1;
   }
   headers = !quiet && (headers || argc - optind > 1);
-  int status = 0;
-  bool first_header = true;
-  const int files_count = argc - optind;
-  for (int i = 0; i < (files_count == 0 ? 1 : files_count); ++i) {
-    const char* name = files_count == 0 ? "-" : argv[optind + i];
-    const bool standard_input = strcmp(name, "-") == 0;
-    const int fd = standard_input ? 0 : open(name, O_RDONLY);
-    if (fd < 0) {
-      files::report_error(kName, name, errno);
-      status = 1;
-      continue;
-    }
-    if (headers) {
-      files::print_file_header(standard_input ? "standard input" : name, first_header);
-      first_header = false;
-    }
-    status |= head_fd(fd, standard_input ? "standard input" : name, count, bytes, buffer);
-    if (!standard_input) close(fd);
-  }
+  HeadRun run{count, bytes, buffer};
+  const int status = files::for_each_input(
+      kName, argc, argv, optind, headers ? files::InputHeaders::Print : files::InputHeaders::Omit,
+      head_input, &run);
   free(buffer);
   return status;
 }

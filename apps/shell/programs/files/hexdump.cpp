@@ -33,7 +33,7 @@ bool open_next(Input& input) {
     input.name = input.files[input.next++];
     input.fd = strcmp(input.name, "-") == 0 ? 0 : open(input.name, O_RDONLY);
     if (input.fd < 0) {
-      files::report_error(kName, input.name, errno);
+      report_error(kName, input.name, errno);
       input.status = 1;
     }
   }
@@ -48,7 +48,7 @@ size_t read_stream(Input& input, unsigned char* out, size_t length) {
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
       if (n < 0) {
-        files::report_error(kName, input.name, errno);
+        report_error(kName, input.name, errno);
         input.status = 1;
       }
       if (input.fd != 0) close(input.fd);
@@ -114,7 +114,7 @@ int hexdump_main(int argc, char** argv) {
       case 'n':
       case 's':
         if (!files::parse_size(optarg, option == 'n' ? &limit : &skip)) {
-          files::report(kName, "invalid number '%s'", optarg);
+          report(kName, "invalid number '%s'", optarg);
           return 1;
         }
         break;

@@ -28,7 +28,7 @@ int make_link(const Ln& ln, const char* target, const char* name) {
   if (ln.force) {
     struct stat st;
     if (lstat(name, &st) == 0 && !S_ISDIR(st.st_mode) && unlink(name) != 0) {
-      files::report_error(kName, name, errno);
+      report_error(kName, name, errno);
       return 1;
     }
   }
@@ -60,27 +60,27 @@ int ln_main(int argc, char** argv) {
   }
   const int operands = argc - optind;
   if (operands == 0) {
-    files::report(kName, "missing file operand");
+    report(kName, "missing file operand");
     return 2;
   }
   // One operand: the link goes into the current directory under the target's name.
   const char* directory = operands == 1 ? "." : argv[argc - 1];
   const bool into_directory = operands == 1 || files::is_directory(directory);
   if (operands > 2 && !into_directory) {
-    files::report(kName, "target '%s' is not a directory", directory);
+    report(kName, "target '%s' is not a directory", directory);
     return 1;
   }
   if (!into_directory) return make_link(ln, argv[optind], argv[optind + 1]);
   char* name = static_cast<char*>(malloc(PATH_MAX));
   if (name == nullptr) {
-    files::report_error(kName, directory, ENOMEM);
+    report_error(kName, directory, ENOMEM);
     return 1;
   }
   int status = 0;
   const int last = operands == 1 ? argc : argc - 1;
   for (int i = optind; i < last; ++i) {
     if (!files::path_in_directory(name, PATH_MAX, directory, argv[i])) {
-      files::report_error(kName, argv[i], ENAMETOOLONG);
+      report_error(kName, argv[i], ENAMETOOLONG);
       status = 1;
       continue;
     }

@@ -146,13 +146,7 @@ void print_entry(const Ls& ls, const char* name, const char* path, const struct 
          static_cast<unsigned long long>(st.st_nlink), widths.owner, owner, widths.group, group,
          widths.size, size, when, name);
   if (S_ISLNK(st.st_mode)) {
-    char* target = static_cast<char*>(malloc(PATH_MAX));
-    const ssize_t n = target != nullptr ? readlink(path, target, PATH_MAX - 1) : -1;
-    if (n >= 0) {
-      target[n] = '\0';
-      printf(" -> %s", target);
-    }
-    free(target);
+    files::print_link_target(path);
   } else if (ls.classify && classify_suffix(st.st_mode) != '\0') {
     putchar(classify_suffix(st.st_mode));
   }
@@ -171,7 +165,7 @@ void list_directory(Ls& ls, const char* path) {
   const int error = files::read_directory(
       path, ls.all ? files::DotEntries::Include : files::DotEntries::Skip, &names);
   if (error != 0) {
-    files::report_error(kName, path, error);
+    report_error(kName, path, error);
     set_status(ls, 1);
     return;
   }
@@ -179,7 +173,7 @@ void list_directory(Ls& ls, const char* path) {
   struct stat* stats = static_cast<struct stat*>(calloc(names.count + 1, sizeof(struct stat)));
   bool* valid = static_cast<bool*>(calloc(names.count + 1, sizeof(bool)));
   if (child == nullptr || stats == nullptr || valid == nullptr) {
-    files::report_error(kName, path, ENOMEM);
+    report_error(kName, path, ENOMEM);
     set_status(ls, 2);
   } else {
     Widths widths;
@@ -189,7 +183,7 @@ void list_directory(Ls& ls, const char* path) {
       if (!shown(ls, names.names[i])) continue;
       const bool fits = files::join_path(child, PATH_MAX, path, names.names[i]);
       if (!fits || lstat(child, &stats[i]) != 0) {
-        files::report_error(kName, child, fits ? errno : ENAMETOOLONG);
+        report_error(kName, child, fits ? errno : ENAMETOOLONG);
         set_status(ls, 1);
         continue;
       }
@@ -328,7 +322,7 @@ int ls_main(int argc, char** argv) {
   const size_t count = optind < argc ? static_cast<size_t>(argc - optind) : 1;
   Operand* operands = static_cast<Operand*>(calloc(count, sizeof(Operand)));
   if (operands == nullptr) {
-    files::report_error(kName, ".", ENOMEM);
+    report_error(kName, ".", ENOMEM);
     return 2;
   }
   // Symbolic links named on the command line are followed, except where ls shows the link
@@ -342,7 +336,7 @@ int ls_main(int argc, char** argv) {
     if ((follow && stat(path, &operand.st) == 0) || lstat(path, &operand.st) == 0) {
       ++valid;
     } else {
-      files::report_error(kName, path, errno);
+      report_error(kName, path, errno);
       set_status(ls, 2);
     }
   }

@@ -26,7 +26,7 @@ int make_parents(char* path, mode_t parent_mode) {
     const int status = mkdir(path, parent_mode);
     const int error = status == 0 || (errno == EEXIST && files::is_directory(path)) ? 0 : errno;
     if (error != 0) {
-      files::report_error(kName, path, error);
+      report_error(kName, path, error);
       *p = '/';
       return error;
     }
@@ -55,7 +55,7 @@ int mkdir_main(int argc, char** argv) {
     }
   }
   if (optind == argc) {
-    files::report(kName, "missing operand");
+    report(kName, "missing operand");
     return 2;
   }
   const mode_t umask_bits = umask(0);
@@ -64,7 +64,7 @@ int mkdir_main(int argc, char** argv) {
   // A symbolic -m starts from a=rwx, as in GNU mkdir.
   if (mode_spec != nullptr &&
       !files::apply_mode_spec(mode_spec, 0777, files::ModeTarget::Directory, umask_bits, &mode)) {
-    files::report(kName, "invalid mode '%s'", mode_spec);
+    report(kName, "invalid mode '%s'", mode_spec);
     return 2;
   }
   int status = 0;
@@ -80,14 +80,14 @@ int mkdir_main(int argc, char** argv) {
     }
     if (mkdir(argv[i], mode) != 0) {
       if (!(parents && errno == EEXIST && files::is_directory(argv[i]))) {
-        files::report_error(kName, argv[i], errno);
+        report_error(kName, argv[i], errno);
         status = 1;
       }
       continue;
     }
     // mkdir(2) applies the umask; an explicit -m mode is meant as given.
     if (mode_spec != nullptr && chmod(argv[i], mode) != 0) {
-      files::report_error(kName, argv[i], errno);
+      report_error(kName, argv[i], errno);
       status = 1;
     }
   }

@@ -58,7 +58,7 @@ void parse_options(char* options, unsigned long* flags, char* data, size_t capac
 int list_mounts() {
   files::MountReader reader;
   if (!files::open_mounts(&reader)) {
-    files::report_error(kName, files::kMountsPath, errno);
+    report_error(kName, files::kMountsPath, errno);
     return 1;
   }
   files::MountEntry entry;
@@ -102,11 +102,11 @@ int mount_main(int argc, char** argv) {
   }
   // There is no probing of file-system types: without -t only bind mounts and remounts work.
   if (type == nullptr && (flags & (MS_BIND | MS_REMOUNT)) == 0) {
-    files::report(kName, "%s: no file-system type given (-t TYPE)", argv[optind + 1]);
+    report(kName, "%s: no file-system type given (-t TYPE)", argv[optind + 1]);
     return 2;
   }
   if (mount(argv[optind], argv[optind + 1], type, flags, data[0] != '\0' ? data : nullptr) != 0) {
-    files::report_error(kName, argv[optind + 1], errno);
+    report_error(kName, argv[optind + 1], errno);
     return 1;
   }
   return 0;

@@ -3,11 +3,10 @@
 
 #include "common.hpp"
 #include "copy.hpp"
+#include "operands.hpp"
 
 #include <errno.h>
-#include <limits.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -22,7 +21,7 @@ constexpr const char* kName = "mv";
 int move(const char* src, const char* dst, bool no_clobber) {
   struct stat st;
   if (lstat(src, &st) != 0) {
-    files::report_error(kName, src, errno);
+    report_error(kName, src, errno);
     return 1;
   }
   struct stat existing;
@@ -31,7 +30,7 @@ int move(const char* src, const char* dst, bool no_clobber) {
   if (errno != EXDEV) {
     const int error = errno;
     if (error == EINVAL) {
-      files::report(kName, "cannot move '%s' to a subdirectory of itself, '%s'", src, dst);
+      report(kName, "cannot move '%s' to a subdirectory of itself, '%s'", src, dst);
     } else {
       fprintf(stderr, "%s: cannot move '%s' to '%s': %s\n", kName, src, dst, strerror(error));
     }
@@ -41,7 +40,7 @@ int move(const char* src, const char* dst, bool no_clobber) {
   if (lstat(dst, &existing) == 0) {
     const bool removed = S_ISDIR(existing.st_mode) ? rmdir(dst) == 0 : unlink(dst) == 0;
     if (!removed) {
-      files::report_error(kName, dst, errno);
+      report_error(kName, dst, errno);
       return 1;
     }
   }
@@ -68,35 +67,12 @@ int mv_main(int argc, char** argv) {
         return 2;
     }
   }
-  const int operands = argc - optind;
-  if (operands < 2) {
-    files::report(kName, operands == 0 ? "missing file operand" : "missing destination operand");
-    return 2;
-  }
-  const char* target = argv[argc - 1];
-  const bool into_directory = files::is_directory(target);
-  if (operands > 2 && !into_directory) {
-    files::report(kName, "target '%s' is not a directory", target);
-    return 1;
-  }
-  char* dst = static_cast<char*>(malloc(PATH_MAX));
-  if (dst == nullptr) {
-    files::report_error(kName, target, ENOMEM);
-    return 1;
-  }
-  int status = 0;
-  for (int i = optind; i < argc - 1; ++i) {
-    if (!into_directory) {
-      status |= move(argv[i], target, no_clobber);
-    } else if (!files::path_in_directory(dst, PATH_MAX, target, argv[i])) {
-      files::report_error(kName, argv[i], ENAMETOOLONG);
-      status = 1;
-    } else {
-      status |= move(argv[i], dst, no_clobber);
-    }
-  }
-  free(dst);
-  return status;
+  return files::for_each_source(
+      kName, argc, argv, optind,
+      [](const char* source, const char* destination, void* context) {
+        return move(source, destination, *static_cast<bool*>(context));
+      },
+      &no_clobber);
 }
 
 }  // namespace mos::programs

@@ -25,26 +25,26 @@ bool is_root(const struct stat& st) {
 int remove_operand(const char* path, bool recursive, bool force) {
   char last[NAME_MAX + 1];
   if (files::last_component(path, last, sizeof last) && files::is_dot_or_dot_dot(last)) {
-    files::report(kName, "refusing to remove '.' or '..' directory: skipping '%s'", path);
+    report(kName, "refusing to remove '.' or '..' directory: skipping '%s'", path);
     return 1;
   }
   struct stat st;
   if (lstat(path, &st) != 0) {
     if (force && errno == ENOENT) return 0;
-    files::report_error(kName, path, errno);
+    report_error(kName, path, errno);
     return 1;
   }
   if (!S_ISDIR(st.st_mode)) {
     if (unlink(path) == 0) return 0;
-    files::report_error(kName, path, errno);
+    report_error(kName, path, errno);
     return 1;
   }
   if (!recursive) {
-    files::report_error(kName, path, EISDIR);
+    report_error(kName, path, EISDIR);
     return 1;
   }
   if (is_root(st)) {
-    files::report(kName, "it is dangerous to operate recursively on '%s'", path);
+    report(kName, "it is dangerous to operate recursively on '%s'", path);
     return 1;
   }
   return files::remove_tree(kName, path) ? 0 : 1;
@@ -71,7 +71,7 @@ int rm_main(int argc, char** argv) {
     }
   }
   if (optind == argc && !force) {
-    files::report(kName, "missing operand");
+    report(kName, "missing operand");
     return 2;
   }
   int status = 0;

@@ -38,25 +38,25 @@ int rmdir_main(int argc, char** argv) {
     parents = true;
   }
   if (optind == argc) {
-    files::report(kName, "missing operand");
+    report(kName, "missing operand");
     return 2;
   }
   int status = 0;
   for (int i = optind; i < argc; ++i) {
     if (rmdir(argv[i]) != 0) {
-      files::report_error(kName, argv[i], errno);
+      report_error(kName, argv[i], errno);
       status = 1;
       continue;
     }
     if (!parents) continue;
     char* path = strdup(argv[i]);
     if (path == nullptr) {
-      files::report_error(kName, argv[i], ENOMEM);
+      report_error(kName, argv[i], ENOMEM);
       return 1;
     }
     while (strip_last_component(path)) {
       if (rmdir(path) != 0) {
-        files::report_error(kName, path, errno);
+        report_error(kName, path, errno);
         status = 1;
         break;
       }

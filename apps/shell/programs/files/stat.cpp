@@ -36,14 +36,7 @@ void print_time(const struct timespec& t) {
 /// The name, with " -> TARGET" for a symbolic link (%N).
 void print_quoted_name(const char* path, const struct stat& st) {
   printf("%s", path);
-  if (!S_ISLNK(st.st_mode)) return;
-  char* target = static_cast<char*>(malloc(PATH_MAX));
-  const ssize_t n = target != nullptr ? readlink(path, target, PATH_MAX - 1) : -1;
-  if (n >= 0) {
-    target[n] = '\0';
-    printf(" -> %s", target);
-  }
-  free(target);
+  if (S_ISLNK(st.st_mode)) files::print_link_target(path);
 }
 
 void print_default(const char* path, const struct stat& st) {
@@ -208,14 +201,14 @@ int stat_main(int argc, char** argv) {
     }
   }
   if (optind == argc) {
-    files::report(kName, "missing operand");
+    report(kName, "missing operand");
     return 2;
   }
   int status = 0;
   for (int i = optind; i < argc; ++i) {
     struct stat st;
     if ((follow ? stat(argv[i], &st) : lstat(argv[i], &st)) != 0) {
-      files::report_error(kName, argv[i], errno);
+      report_error(kName, argv[i], errno);
       status = 1;
       continue;
     }

@@ -3,6 +3,7 @@
 #include "program.hpp"
 
 #include "common.hpp"
+#include "operands.hpp"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -33,12 +34,12 @@ struct Slurp {
 };
 
 int read_error(const char* name) {
-  files::report_error(kName, name, errno);
+  report_error(kName, name, errno);
   return 1;
 }
 
 int write_error() {
-  files::report_error(kName, "write error", errno);
+  report_error(kName, "write error", errno);
   return 1;
 }
 
@@ -51,7 +52,7 @@ int copy_rest(int fd, const char* name, char* buffer) {
       if (errno == EINTR) continue;
       return read_error(name);
     }
-    if (!files::write_all(1, buffer, static_cast<size_t>(n))) return write_error();
+    if (!write_all(1, buffer, static_cast<size_t>(n))) return write_error();
   }
 }
 
@@ -74,7 +75,7 @@ int tail_from_start(const Tail& tail, int fd, const char* name, char* buffer) {
         if (buffer[start++] == '\n') --skip;
       }
     }
-    if (skip == 0 && !files::write_all(1, buffer + start, static_cast<size_t>(n) - start)) {
+    if (skip == 0 && !write_all(1, buffer + start, static_cast<size_t>(n) - start)) {
       return write_error();
     }
   }
@@ -138,7 +139,7 @@ int tail_stream(const Tail& tail, int fd, const char* name) {
       capacity = capacity == 0 ? 4 * kChunk : capacity * 2;
       char* bigger = static_cast<char*>(realloc(slurp.data, capacity));
       if (bigger == nullptr) {
-        files::report_error(kName, name, ENOMEM);
+        report_error(kName, name, ENOMEM);
         free(slurp.data);
         return 1;
       }
@@ -159,7 +160,7 @@ int tail_stream(const Tail& tail, int fd, const char* name) {
   } else {
     start = tail.count == 0 ? slurp.length : last_lines_start(slurp.data, slurp.length, tail.count);
   }
-  if (!files::write_all(1, slurp.data + start, slurp.length - start)) status = write_error();
+  if (!write_all(1, slurp.data + start, slurp.length - start)) status = write_error();
   free(slurp.data);
   return status;
 }
@@ -171,6 +172,18 @@ int tail_fd(const Tail& tail, int fd, const char* name, char* buffer) {
     return tail_seekable(tail, fd, name, st.st_size, buffer);
   }
   return tail_stream(tail, fd, name);
+}
+
+/// What tail_input needs: what to print and the read buffer.
+struct TailRun {
+  const Tail* tail;
+  char* buffer;
+};
+
+/// files::InputAction of tail; context is a TailRun.
+int tail_input(int fd, const char* name, void* context) {
+  const TailRun& run = *static_cast<const TailRun*>(context);
+  return tail_fd(*run.tail, fd, name, run.buffer);
 }
 
 }  // namespace
@@ -189,8 +202,7 @@ int tail_main(int argc, char** argv) {
         tail.from_start = number[0] == '+';
         if (number[0] == '+' || number[0] == '-') ++number;
         if (!files::parse_size(number, &tail.count)) {
-          files::report(kName, "invalid number of %s: '%s'", tail.bytes ? "bytes" : "lines",
-                        optarg);
+          report(kName, "invalid number of %s: '%s'", tail.bytes ? "bytes" : "lines", optarg);
           return 1;
         }
         break;
@@ -208,32 +220,17 @@ int tail_main(int argc, char** argv) {
   }
   char* buffer = static_cast<char*>(malloc(kChunk));
   if (buffer == nullptr) {
-    files::report_error(kName, "buffer", ENOMEM);
+    report_error(kName, "buffer", ENOMEM);
     return 1;
   }
   const int files_count = argc - optind;
   // Like GNU tail, -n 0 and -c 0 print nothing, not even the headers.
   const bool nothing = tail.count == 0 && !tail.from_start;
   headers = !quiet && !nothing && (headers || files_count > 1);
-  bool first_header = true;
-  int status = 0;
-  for (int i = 0; i < (files_count == 0 ? 1 : files_count); ++i) {
-    const char* name = files_count == 0 ? "-" : argv[optind + i];
-    const bool standard_input = strcmp(name, "-") == 0;
-    const int fd = standard_input ? 0 : open(name, O_RDONLY);
-    if (fd < 0) {
-      files::report_error(kName, name, errno);
-      status = 1;
-      continue;
-    }
-    const char* shown = standard_input ? "standard input" : name;
-    if (headers) {
-      files::print_file_header(shown, first_header);
-      first_header = false;
-    }
-    status |= tail_fd(tail, fd, shown, buffer);
-    if (!standard_input) close(fd);
-  }
+  TailRun run{&tail, buffer};
+  const int status = files::for_each_input(
+      kName, argc, argv, optind, headers ? files::InputHeaders::Print : files::InputHeaders::Omit,
+      tail_input, &run);
   free(buffer);
   return status;
 }

@@ -126,7 +126,7 @@ int touch_main(int argc, char** argv) {
       case 'd':
       case 't':
         if (!(option == 'd' ? parse_date(optarg, &times[0]) : parse_stamp(optarg, &times[0]))) {
-          files::report(kName, "invalid date format '%s'", optarg);
+          report(kName, "invalid date format '%s'", optarg);
           return 1;
         }
         times[1] = times[0];
@@ -134,7 +134,7 @@ int touch_main(int argc, char** argv) {
       case 'r': {
         struct stat st;
         if (stat(optarg, &st) != 0) {
-          files::report_error(kName, optarg, errno);
+          report_error(kName, optarg, errno);
           return 1;
         }
         times[0] = st.st_atim;
@@ -147,7 +147,7 @@ int touch_main(int argc, char** argv) {
     }
   }
   if (optind == argc) {
-    files::report(kName, "missing file operand");
+    report(kName, "missing file operand");
     return 2;
   }
   // -a or -m alone leaves the other time as it is.
@@ -160,14 +160,14 @@ int touch_main(int argc, char** argv) {
       if (fd >= 0) {
         close(fd);
       } else if (errno != EISDIR) {
-        files::report_error(kName, argv[i], errno);
+        report_error(kName, argv[i], errno);
         status = 1;
         continue;
       }
     }
     if (utimensat(AT_FDCWD, argv[i], times, 0) != 0) {
       if (!create && errno == ENOENT) continue;
-      files::report_error(kName, argv[i], errno);
+      report_error(kName, argv[i], errno);
       status = 1;
     }
   }

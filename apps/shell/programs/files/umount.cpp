@@ -39,7 +39,7 @@ int umount_main(int argc, char** argv) {
   int status = 0;
   for (int i = optind; i < argc; ++i) {
     if ((flags != 0 ? umount2(argv[i], flags) : umount(argv[i])) != 0) {
-      files::report_error(kName, argv[i], errno);
+      report_error(kName, argv[i], errno);
       status = 1;
     }
   }

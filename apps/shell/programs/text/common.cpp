@@ -1,27 +1,10 @@
 #include "common.hpp"
 
-#include <cstdarg>
-
 #include <errno.h>
 #include <string.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 namespace mos::programs::text {
-
-void print_error(const char* prog, const char* format, ...) {
-  fprintf(stderr, "%s: ", prog);
-  std::va_list args;
-  va_start(args, format);
-  vfprintf(stderr, format, args);
-  va_end(args);
-  fputc('\n', stderr);
-}
-
-void print_errno(const char* prog, const char* what, int err) {
-  fprintf(stderr, "%s: %s: %s\n", prog, what, strerror(err));
-}
 
 void print_bad_option(const char* prog) {
   // getopt already printed its own message when opterr is set; the programs clear opterr so
@@ -84,7 +67,7 @@ void ByteBuffer::swap(ByteBuffer& other) {
 FILE* open_input(const char* prog, const char* path, bool quiet) {
   if (strcmp(path, "-") == 0) return stdin;
   FILE* file = fopen(path, "r");
-  if (file == nullptr && !quiet) print_errno(prog, path, errno);
+  if (file == nullptr && !quiet) report_error(prog, path, errno);
   return file;
 }
 
@@ -159,30 +142,6 @@ bool parse_size(const char* text, size_t* value) {
   }
   *value = result;
   return true;
-}
-
-CommandResult run_command(char* const* argv, char* const* envp) {
-  CommandResult result;
-  fflush(stdout);
-  pid_t pid = 0;
-  const int error = posix_spawnp(&pid, argv[0], nullptr, nullptr, argv, envp);
-  if (error != 0) {
-    result.spawn_error = error;
-    return result;
-  }
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR) {
-      result.spawn_error = errno;
-      return result;
-    }
-  }
-  if (WIFSIGNALED(status)) {
-    result.signal = WTERMSIG(status);
-  } else {
-    result.exit_status = WEXITSTATUS(status);
-  }
-  return result;
 }
 
 }  // namespace mos::programs::text

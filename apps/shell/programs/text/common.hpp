@@ -1,18 +1,15 @@
 #pragma once
-/// Helpers shared by the text and process programs (apps/shell/programs/text): error messages in
-/// the "NAME: message" form, growable buffers over malloc, input files, backslash escapes.
+/// Helpers shared by the text and process programs (apps/shell/programs/text): the invalid
+/// option message, growable buffers over malloc, input files, backslash escapes. Error reports
+/// ("NAME: message") come from common/report.hpp, shared with the file programs.
 /// Everything here is reentrant: no globals, state lives in the caller's objects.
+
+#include "common/report.hpp"
 
 #include <stdio.h>
 #include <stdlib.h>
 
 namespace mos::programs::text {
-
-/// Prints "PROG: MESSAGE\n" on stderr; MESSAGE is a printf format.
-void print_error(const char* prog, const char* format, ...) __attribute__((format(printf, 2, 3)));
-
-/// Prints "PROG: WHAT: strerror(err)\n" on stderr, the usual report of a failed system call.
-void print_errno(const char* prog, const char* what, int err);
 
 /// Prints "PROG: invalid option -- 'C'" for getopt's '?' result, using optopt; the programs
 /// clear opterr so that this is the only message.
@@ -115,17 +112,6 @@ int hex_value(char c);
 /// The character that a one-letter C escape (\n, \t, ...) stands for, or -1 when `letter` is
 /// not one of a b e f n r t v and backslash.
 int simple_escape(char letter);
-
-/// How a command run by run_command ended.
-struct CommandResult {
-  int spawn_error = 0;  ///< errno of a failed posix_spawnp (the command never ran), else 0.
-  int exit_status = 0;  ///< Its exit status when it exited.
-  int signal = 0;       ///< The signal that killed it, else 0.
-};
-
-/// Runs argv[0] (searched in PATH) with the environment `envp` and waits for it. stdout is
-/// flushed first so that output keeps its order.
-CommandResult run_command(char* const* argv, char* const* envp);
 
 /// Parses a decimal non-negative integer that must fill the whole string; false otherwise.
 bool parse_size(const char* text, size_t* value);

@@ -42,23 +42,23 @@ bool parse_list(const char* list, bool fields, text::Array<Range>& ranges) {
     }
     if ((*p != ',' && *p != '\0') || (!have_low && !have_high)) {
       if (!have_low && !have_high && dash && (*p == ',' || *p == '\0')) {
-        text::print_error(kProg, "invalid range with no endpoint: -");
+        report(kProg, "invalid range with no endpoint: -");
       } else {
-        text::print_error(kProg, fields ? "invalid field value '%s'"
-                                        : "invalid byte/character position '%s'", list);
+        report(kProg, fields ? "invalid field value '%s'" : "invalid byte/character position '%s'",
+               list);
       }
       return false;
     }
     if ((have_low && low == 0) || (have_high && high == 0 && !have_low)) {
-      text::print_error(kProg, fields ? "fields are numbered from 1"
-                                      : "byte/character positions are numbered from 1");
+      report(kProg, fields ? "fields are numbered from 1"
+                           : "byte/character positions are numbered from 1");
       return false;
     }
     if (!have_low) low = 1;
     if (!dash) high = low;
     if (dash && !have_high) high = static_cast<size_t>(-1);
     if (high < low) {
-      text::print_error(kProg, "invalid decreasing range");
+      report(kProg, "invalid decreasing range");
       return false;
     }
     if (!ranges.push(Range{low, high})) return false;
@@ -122,7 +122,7 @@ int cut_main(int argc, char** argv) {
       case 'c':
       case 'f':
         if (mode != 0) {
-          text::print_error(kProg, "only one list may be specified");
+          report(kProg, "only one list may be specified");
           return 1;
         }
         mode = static_cast<char>(opt);
@@ -130,7 +130,7 @@ int cut_main(int argc, char** argv) {
         break;
       case 'd':
         if (optarg[0] != '\0' && optarg[1] != '\0') {
-          text::print_error(kProg, "the delimiter must be a single character");
+          report(kProg, "the delimiter must be a single character");
           return 1;
         }
         delim = optarg[0];
@@ -142,13 +142,14 @@ int cut_main(int argc, char** argv) {
     }
   }
   if (mode == 0) {
-    text::print_error(kProg, "you must specify a list of bytes, characters, or fields");
+    report(kProg, "you must specify a list of bytes, characters, or fields");
     return 1;
   }
   if (mode != 'f' && (delim_given || only_delimited)) {
-    text::print_error(kProg, delim_given
-        ? "an input delimiter may be specified only when operating on fields"
-        : "suppressing non-delimited lines makes sense\n\tonly when operating on fields");
+    report(kProg,
+           delim_given
+               ? "an input delimiter may be specified only when operating on fields"
+               : "suppressing non-delimited lines makes sense\n\tonly when operating on fields");
     return 1;
   }
   int status = 0;

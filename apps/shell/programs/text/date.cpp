@@ -49,12 +49,12 @@ int date_main(int argc, char** argv) {
   }
   if (optind < argc) {
     if (argv[optind][0] != '+') {
-      text::print_error(kProg, "invalid date '%s'", argv[optind]);
+      report(kProg, "invalid date '%s'", argv[optind]);
       return 1;
     }
     format = argv[optind] + 1;
     if (optind + 1 < argc) {
-      text::print_error(kProg, "extra operand '%s'", argv[optind + 1]);
+      report(kProg, "extra operand '%s'", argv[optind + 1]);
       return 1;
     }
   }
@@ -64,7 +64,7 @@ int date_main(int argc, char** argv) {
     errno = 0;
     const long long seconds = date[0] == '@' ? strtoll(date + 1, &end, 10) : 0;
     if (date[0] != '@' || end == date + 1 || *end != '\0' || errno != 0) {
-      text::print_error(kProg, "invalid date '%s'", date);
+      report(kProg, "invalid date '%s'", date);
       return 1;
     }
     when = static_cast<time_t>(seconds);
@@ -73,7 +73,7 @@ int date_main(int argc, char** argv) {
   }
   tm broken;
   if ((utc ? gmtime_r(&when, &broken) : localtime_r(&when, &broken)) == nullptr) {
-    text::print_error(kProg, "time %lld is out of range", static_cast<long long>(when));
+    report(kProg, "time %lld is out of range", static_cast<long long>(when));
     return 1;
   }
   text::ByteBuffer real_format;
@@ -91,7 +91,7 @@ int date_main(int argc, char** argv) {
     }
     free(out);
   }
-  text::print_error(kProg, "output too long");
+  report(kProg, "output too long");
   return 1;
 }
 

@@ -35,12 +35,12 @@ int dmesg_main(int argc, char** argv) {
   if (size <= 0) size = kDefaultSize;
   char* buffer = static_cast<char*>(malloc(static_cast<size_t>(size)));
   if (buffer == nullptr) {
-    text::print_error(kProg, "out of memory");
+    report(kProg, "out of memory");
     return 1;
   }
   const int length = klogctl(clear ? kActionReadClear : kActionReadAll, buffer, size);
   if (length < 0) {
-    text::print_error(kProg, "read kernel buffer failed: %s", strerror(errno));
+    report(kProg, "read kernel buffer failed: %s", strerror(errno));
     free(buffer);
     return 1;
   }

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "common.hpp"
+#include "common/run_command.hpp"
 #include "program.hpp"
 
 namespace mos::programs {
@@ -51,17 +52,17 @@ int env_main(int argc, char** argv) {
       } else if (*p == 'u') {
         const char* name = p[1] != '\0' ? p + 1 : (i + 1 < argc ? argv[++i] : nullptr);
         if (name == nullptr) {
-          text::print_error(kProg, "option requires an argument -- 'u'");
+          report(kProg, "option requires an argument -- 'u'");
           return 125;
         }
         if (name[0] == '\0' || strchr(name, '=') != nullptr) {
-          text::print_error(kProg, "cannot unset '%s': Invalid argument", name);
+          report(kProg, "cannot unset '%s': Invalid argument", name);
           return 125;
         }
         unset.push(name);
         break;
       } else {
-        text::print_error(kProg, "invalid option -- '%c'", *p);
+        report(kProg, "invalid option -- '%c'", *p);
         return 125;
       }
     }
@@ -86,12 +87,12 @@ int env_main(int argc, char** argv) {
     return 0;
   }
   if (nul_terminated) {
-    text::print_error(kProg, "cannot specify --null (-0) with command");
+    report(kProg, "cannot specify --null (-0) with command");
     return 125;
   }
-  const text::CommandResult result = text::run_command(argv + i, env.data());
+  const CommandResult result = run_command(argv + i, env.data());
   if (result.spawn_error != 0) {
-    text::print_error(kProg, "'%s': %s", argv[i], strerror(result.spawn_error));
+    report(kProg, "'%s': %s", argv[i], strerror(result.spawn_error));
     return result.spawn_error == ENOENT ? 127 : 126;
   }
   return result.signal != 0 ? 128 + result.signal : result.exit_status;

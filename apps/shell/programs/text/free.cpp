@@ -95,13 +95,13 @@ int free_main(int argc, char** argv) {
   char buffer[4096];
   const int fd = open("/proc/meminfo", O_RDONLY);
   if (fd < 0) {
-    text::print_errno(kProg, "/proc/meminfo", errno);
+    report_error(kProg, "/proc/meminfo", errno);
     return 1;
   }
   const ssize_t got = read(fd, buffer, sizeof buffer - 1);
   close(fd);
   if (got <= 0) {
-    text::print_error(kProg, "/proc/meminfo: cannot read");
+    report(kProg, "/proc/meminfo: cannot read");
     return 1;
   }
   buffer[got] = '\0';

@@ -86,7 +86,7 @@ bool compile(Matcher& m) {
     if (error != 0) {
       char message[256];
       regerror(error, &p.regex, message, sizeof message);
-      text::print_error(kProg, "%s", message);
+      report(kProg, "%s", message);
       return false;
     }
     p.compiled = true;
@@ -221,7 +221,7 @@ int grep_main(int argc, char** argv) {
       case 'y': o.ignore_case = true; break;
       case 'm':
         if (!text::parse_size(optarg, &o.max_count)) {
-          text::print_error(kProg, "invalid max count");
+          report(kProg, "invalid max count");
           return 2;
         }
         break;
@@ -252,7 +252,7 @@ int grep_main(int argc, char** argv) {
         break;
       }
       case 'r':
-        text::print_error(kProg, "-r is not supported");
+        report(kProg, "-r is not supported");
         return 2;
       default:
         text::print_bad_option(kProg);

@@ -52,7 +52,7 @@ int id_main(int argc, char** argv) {
       case 'g':
       case 'G':
         if (mode != 0 && mode != opt) {
-          text::print_error(kProg, "cannot print \"only\" of more than one choice");
+          report(kProg, "cannot print \"only\" of more than one choice");
           return 1;
         }
         mode = static_cast<char>(opt);
@@ -63,11 +63,11 @@ int id_main(int argc, char** argv) {
     }
   }
   if (mode == 0 && (names || real)) {
-    text::print_error(kProg, "cannot print only names or real IDs in default format");
+    report(kProg, "cannot print only names or real IDs in default format");
     return 1;
   }
   if (argc - optind > 1) {
-    text::print_error(kProg, "extra operand '%s'", argv[optind + 1]);
+    report(kProg, "extra operand '%s'", argv[optind + 1]);
     return 1;
   }
   uid_t ruid = getuid();
@@ -80,7 +80,7 @@ int id_main(int argc, char** argv) {
   if (optind < argc) {
     const passwd* pw = getpwnam(argv[optind]);
     if (pw == nullptr) {
-      text::print_error(kProg, "'%s': no such user", argv[optind]);
+      report(kProg, "'%s': no such user", argv[optind]);
       free(groups);
       return 1;
     }

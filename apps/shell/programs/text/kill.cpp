@@ -92,14 +92,14 @@ int list(int argc, char** argv, int first) {
       const bool ok = text::parse_size(arg, &number) && number <= 64;
       const char* name = ok ? signal_name(static_cast<int>(number)) : nullptr;
       if (name == nullptr) {
-        text::print_error(kProg, "unknown signal name %s", arg);
+        report(kProg, "unknown signal name %s", arg);
         continue;
       }
       printf("%s\n", name);
     } else {
       const int number = parse_signal(arg);
       if (number < 0) {
-        text::print_error(kProg, "unknown signal name %s", arg);
+        report(kProg, "unknown signal name %s", arg);
         continue;
       }
       printf("%d\n", number);
@@ -125,14 +125,14 @@ int kill_main(int argc, char** argv) {
     if (i + 1 >= argc) return usage();
     signal_number = parse_signal(argv[i + 1]);
     if (signal_number < 0) {
-      text::print_error(kProg, "unknown signal name %s", argv[i + 1]);
+      report(kProg, "unknown signal name %s", argv[i + 1]);
       return 1;
     }
     i += 2;
   } else if (i < argc && argv[i][0] == '-' && argv[i][1] != '\0' && strcmp(argv[i], "--") != 0) {
     signal_number = parse_signal(argv[i] + 1);
     if (signal_number < 0) {
-      text::print_error(kProg, "unknown signal name %s", argv[i] + 1);
+      report(kProg, "unknown signal name %s", argv[i] + 1);
       return 1;
     }
     ++i;
@@ -146,7 +146,7 @@ int kill_main(int argc, char** argv) {
     errno = 0;
     const long pid = strtol(arg, &end, 10);
     if (arg[0] == '\0' || *end != '\0' || errno != 0 || pid != static_cast<pid_t>(pid)) {
-      text::print_error(kProg, "failed to parse argument: '%s'", arg);
+      report(kProg, "failed to parse argument: '%s'", arg);
       status = 1;
       continue;
     }

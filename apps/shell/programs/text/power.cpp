@@ -24,13 +24,13 @@ int power(const char* prog, int command, int argc, char** argv) {
     }
   }
   if (optind < argc) {
-    text::print_error(prog, "extra operand '%s'", argv[optind]);
+    report(prog, "extra operand '%s'", argv[optind]);
     return 1;
   }
   fflush(stdout);
   if (do_sync) sync();
   if (reboot(command) != 0) {
-    text::print_error(prog, "%s", strerror(errno));
+    report(prog, "%s", strerror(errno));
     return 1;
   }
   return 0;

@@ -42,7 +42,7 @@ size_t print_escape(const char* p, bool octal_zero, State& s) {
       value = value * 16 + text::hex_value(*p);
     }
     if (digits == 0) {
-      text::print_error(kProg, "missing hexadecimal number in escape");
+      report(kProg, "missing hexadecimal number in escape");
       s.failed = true;
       s.stop = true;
       return static_cast<size_t>(p - start);
@@ -82,13 +82,13 @@ void print_b_argument(const char* arg, State& s) {
 // Reports what strto* left behind, the GNU way.
 void check_number(const char* arg, const char* end, int err, State& s) {
   if (err != 0) {
-    text::print_error(kProg, "'%s': %s", arg, strerror(err));
+    report(kProg, "'%s': %s", arg, strerror(err));
     s.failed = true;
   } else if (*end != '\0') {
     if (end == arg) {
-      text::print_error(kProg, "'%s': expected a numeric value", arg);
+      report(kProg, "'%s': expected a numeric value", arg);
     } else {
-      text::print_error(kProg, "'%s': value not completely converted", arg);
+      report(kProg, "'%s': value not completely converted", arg);
     }
     s.failed = true;
   }
@@ -138,7 +138,7 @@ double double_arg(const char* arg, State& s) {
 int star_arg(State& s) {
   const long long value = signed_arg(next_arg(s), s);
   if (value > INT_MAX || value < INT_MIN) {
-    text::print_error(kProg, "invalid field width or precision");
+    report(kProg, "invalid field width or precision");
     s.failed = true;
     return 0;
   }
@@ -184,7 +184,7 @@ bool print_conversion(const char* start, const char* p, State& s, const char** a
   const char conversion = *p;
   if (conversion == '\0' || strchr("diouxXfFeEgGaAcsb", conversion) == nullptr) {
     const int length = static_cast<int>(p - start) + (conversion != '\0' ? 1 : 0);
-    text::print_error(kProg, "%.*s: invalid conversion specification", length, start);
+    report(kProg, "%.*s: invalid conversion specification", length, start);
     return false;
   }
   *after = p + 1;
@@ -257,7 +257,7 @@ int printf_main(int argc, char** argv) {
   int first = 1;
   if (first < argc && strcmp(argv[first], "--") == 0) ++first;
   if (first >= argc) {
-    text::print_error(kProg, "missing operand");
+    report(kProg, "missing operand");
     return 1;
   }
   const char* format = argv[first];
@@ -267,7 +267,7 @@ int printf_main(int argc, char** argv) {
     if (!print_format(format, s)) return 1;
   } while (!s.stop && s.used > 0 && s.argc > 0);
   if (!s.stop && s.argc > 0) {
-    text::print_error(kProg, "warning: ignoring excess arguments, starting with '%s'", *s.argv);
+    report(kProg, "warning: ignoring excess arguments, starting with '%s'", *s.argv);
   }
   return s.failed ? 1 : 0;
 }

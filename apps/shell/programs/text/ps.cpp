@@ -156,7 +156,7 @@ int ps_main(int argc, char** argv) {
   }
   DIR* proc = opendir("/proc");
   if (proc == nullptr) {
-    text::print_errno(kProg, "/proc", errno);
+    report_error(kProg, "/proc", errno);
     return 1;
   }
   const long ticks_per_second = sysconf(_SC_CLK_TCK) > 0 ? sysconf(_SC_CLK_TCK) : 100;

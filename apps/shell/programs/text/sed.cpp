@@ -112,7 +112,7 @@ void flush_appends(Machine& m) {
 const regex_t* pick_regex(Machine& m, const regex_t* regex) {
   if (regex == nullptr) regex = m.last_regex;
   if (regex == nullptr) {
-    text::print_error(kProg, "no previous regular expression");
+    report(kProg, "no previous regular expression");
     m.failed = true;
     return nullptr;
   }

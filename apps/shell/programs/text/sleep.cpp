@@ -37,7 +37,7 @@ int sleep_main(int argc, char** argv) {
   int first = 1;
   if (first < argc && strcmp(argv[first], "--") == 0) ++first;
   if (first >= argc) {
-    text::print_error(kProg, "missing operand");
+    report(kProg, "missing operand");
     return 1;
   }
   double total = 0;
@@ -45,7 +45,7 @@ int sleep_main(int argc, char** argv) {
   for (int i = first; i < argc; ++i) {
     double seconds = 0;
     if (!parse_interval(argv[i], &seconds)) {
-      text::print_error(kProg, "invalid time interval '%s'", argv[i]);
+      report(kProg, "invalid time interval '%s'", argv[i]);
       ok = false;
     }
     total += seconds;
@@ -61,7 +61,7 @@ int sleep_main(int argc, char** argv) {
   timespec remaining;
   while (nanosleep(&request, &remaining) != 0) {
     if (errno != EINTR) {
-      text::print_errno(kProg, "nanosleep", errno);
+      report_error(kProg, "nanosleep", errno);
       return 1;
     }
     request = remaining;

@@ -221,7 +221,7 @@ bool parse_key(const char* spec, Key& k, bool* has_flags) {
   if (*p < '0' || *p > '9') return false;
   const size_t field = parse_count(&p);
   if (field == 0) {
-    text::print_error(kProg, "field number is zero: invalid field specification '%s'", spec);
+    report(kProg, "field number is zero: invalid field specification '%s'", spec);
     return false;
   }
   k.start_field = field - 1;
@@ -229,8 +229,7 @@ bool parse_key(const char* spec, Key& k, bool* has_flags) {
     ++p;
     const size_t column = parse_count(&p);
     if (column == 0) {
-      text::print_error(kProg, "character offset is zero: invalid field specification '%s'",
-                        spec);
+      report(kProg, "character offset is zero: invalid field specification '%s'", spec);
       return false;
     }
     k.start_char = column - 1;
@@ -241,7 +240,7 @@ bool parse_key(const char* spec, Key& k, bool* has_flags) {
     if (*p < '0' || *p > '9') return false;
     const size_t end_field = parse_count(&p);
     if (end_field == 0) {
-      text::print_error(kProg, "field number is zero: invalid field specification '%s'", spec);
+      report(kProg, "field number is zero: invalid field specification '%s'", spec);
       return false;
     }
     k.end_field = end_field - 1;
@@ -252,7 +251,7 @@ bool parse_key(const char* spec, Key& k, bool* has_flags) {
     p = parse_key_flags(p, k, true, has_flags);
   }
   if (*p != '\0') {
-    text::print_error(kProg, "invalid key specification '%s'", spec);
+    report(kProg, "invalid key specification '%s'", spec);
     return false;
   }
   return true;
@@ -287,7 +286,7 @@ int sort_lines(const Options& o, text::Array<Line>& lines, const char* output_pa
   if (lines.size() > 1) {
     Line* scratch = static_cast<Line*>(malloc(lines.size() * sizeof(Line)));
     if (scratch == nullptr) {
-      text::print_error(kProg, "memory exhausted");
+      report(kProg, "memory exhausted");
       return 2;
     }
     merge_sort(o, lines.data(), scratch, lines.size());
@@ -329,26 +328,28 @@ int sort_main(int argc, char** argv) {
       case 'o': output_path = optarg; break;
       case 't':
         if (optarg[0] == '\0') {
-          text::print_error(kProg, "empty tab");
+          report(kProg, "empty tab");
           return 2;
         }
         if (optarg[1] != '\0') {
-          text::print_error(kProg, "multi-character tab '%s'", optarg);
+          report(kProg, "multi-character tab '%s'", optarg);
           return 2;
         }
         o.separator = static_cast<unsigned char>(optarg[0]);
         break;
       case 'k': {
         if (o.key_count == sizeof o.keys / sizeof o.keys[0]) {
-          text::print_error(kProg, "too many keys");
+          report(kProg, "too many keys");
           return 2;
         }
         Key& k = o.keys[o.key_count++];
         bool has_flags = false;
         if (!parse_key(optarg, k, &has_flags)) {
           if (optarg[0] < '0' || optarg[0] > '9') {
-            text::print_error(kProg, "invalid number at field start: invalid count at start of "
-                              "'%s'", optarg);
+            report(kProg,
+                   "invalid number at field start: invalid count at start of "
+                   "'%s'",
+                   optarg);
           }
           return 2;
         }
@@ -395,7 +396,7 @@ int sort_main(int argc, char** argv) {
   }
   text::Array<Line> lines;
   if (!data.ok() || !split_lines(data, lines)) {
-    text::print_error(kProg, "memory exhausted");
+    report(kProg, "memory exhausted");
     return 2;
   }
   status = sort_lines(o, lines, output_path, files > 0 ? argv[optind] : "-");

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "common.hpp"
+#include "common/write_all.hpp"
 #include "program.hpp"
 
 namespace mos::programs {
@@ -17,19 +18,6 @@ struct Output {
   int fd;
   const char* name;
 };
-
-bool write_all(int fd, const char* bytes, size_t size) {
-  while (size > 0) {
-    const ssize_t written = write(fd, bytes, size);
-    if (written < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    bytes += written;
-    size -= static_cast<size_t>(written);
-  }
-  return true;
-}
 
 }  // namespace
 
@@ -50,7 +38,7 @@ int tee_main(int argc, char** argv) {
   for (int i = optind; i < argc; ++i) {
     const int fd = open(argv[i], flags, 0666);
     if (fd < 0) {
-      text::print_errno(kProg, argv[i], errno);
+      report_error(kProg, argv[i], errno);
       status = 1;
       continue;
     }
@@ -64,7 +52,7 @@ int tee_main(int argc, char** argv) {
     const ssize_t got = read(0, buffer, sizeof buffer);
     if (got < 0 && errno == EINTR) continue;
     if (got < 0) {
-      text::print_errno(kProg, "read error", errno);
+      report_error(kProg, "read error", errno);
       status = 1;
       break;
     }
@@ -72,7 +60,7 @@ int tee_main(int argc, char** argv) {
     for (size_t i = 0; i < outputs.size(); ++i) {
       if (outputs[i].fd < 0) continue;
       if (!write_all(outputs[i].fd, buffer, static_cast<size_t>(got))) {
-        text::print_errno(kProg, outputs[i].name, errno);
+        report_error(kProg, outputs[i].name, errno);
         if (outputs[i].fd != 1) close(outputs[i].fd);
         outputs[i].fd = -1;
         status = 1;
@@ -81,7 +69,7 @@ int tee_main(int argc, char** argv) {
   }
   for (size_t i = 1; i < outputs.size(); ++i) {
     if (outputs[i].fd >= 0 && close(outputs[i].fd) != 0) {
-      text::print_errno(kProg, outputs[i].name, errno);
+      report_error(kProg, outputs[i].name, errno);
       status = 1;
     }
   }

@@ -98,14 +98,14 @@ bool parse_set(const char* spec, Set& set, bool is_set2) {
             char* end = nullptr;
             count = strtoul(number, &end, number[0] == '0' ? 8 : 10);
             if (*end != '\0') {
-              text::print_error(kProg, "invalid repeat count '%s' in [c*n] construct", number);
+              report(kProg, "invalid repeat count '%s' in [c*n] construct", number);
               return false;
             }
             fill = count == 0;
           }
           if (fill) {
             if (!is_set2) {
-              text::print_error(kProg, "the [c*] repeat construct may not appear in string1");
+              report(kProg, "the [c*] repeat construct may not appear in string1");
               return false;
             }
             set.fill_at = set.size;
@@ -124,8 +124,10 @@ bool parse_set(const char* spec, Set& set, bool is_set2) {
       const char* q = p + 1;
       const unsigned char high = read_byte(&q);
       if (high < low) {
-        text::print_error(kProg, "range-endpoints of '%c-%c' are in reverse collating sequence "
-                          "order", low, high);
+        report(kProg,
+               "range-endpoints of '%c-%c' are in reverse collating sequence "
+               "order",
+               low, high);
         return false;
       }
       for (int c = low; c <= high; ++c) add(set, static_cast<unsigned char>(c));
@@ -181,14 +183,14 @@ int tr_main(int argc, char** argv) {
   const int needed = (delete_set1 && squeeze) || translating ? 2 : 1;
   if (operands < needed || (!delete_set1 && !squeeze && operands < 2)) {
     if (operands == 0) {
-      text::print_error(kProg, "missing operand");
+      report(kProg, "missing operand");
     } else {
-      text::print_error(kProg, "missing operand after '%s'", argv[argc - 1]);
+      report(kProg, "missing operand after '%s'", argv[argc - 1]);
     }
     return 1;
   }
   if (operands > needed) {
-    text::print_error(kProg, "extra operand '%s'", argv[optind + needed]);
+    report(kProg, "extra operand '%s'", argv[optind + needed]);
     return 1;
   }
   Set* sets = static_cast<Set*>(malloc(2 * sizeof(Set)));
@@ -210,7 +212,7 @@ int tr_main(int argc, char** argv) {
   if (translating) {
     apply_fill(set2, set1.size);
     if (set2.size == 0) {
-      text::print_error(kProg, "when not truncating set1, string2 must be non-empty");
+      report(kProg, "when not truncating set1, string2 must be non-empty");
       free(sets);
       return 1;
     }
@@ -233,7 +235,7 @@ int tr_main(int argc, char** argv) {
   for (;;) {
     const ssize_t got = read(0, in, sizeof in);
     if (got < 0) {
-      text::print_error(kProg, "read error");
+      report(kProg, "read error");
       return 1;
     }
     if (got == 0) break;

@@ -39,13 +39,13 @@ int uname_main(int argc, char** argv) {
     }
   }
   if (optind < argc) {
-    text::print_error(kProg, "extra operand '%s'", argv[optind]);
+    report(kProg, "extra operand '%s'", argv[optind]);
     return 1;
   }
   if (fields == 0) fields = kSystem;
   utsname u;
   if (uname(&u) != 0) {
-    text::print_error(kProg, "cannot get system name");
+    report(kProg, "cannot get system name");
     return 1;
   }
   const bool all = (fields & 0x100) != 0;

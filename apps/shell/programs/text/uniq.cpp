@@ -59,7 +59,7 @@ void emit(const Options& o, FILE* out, const text::ByteBuffer& line, size_t coun
 
 bool parse_number_option(const char* arg, size_t* value) {
   if (text::parse_size(arg, value)) return true;
-  text::print_error(kProg, "%s: invalid number", arg);
+  report(kProg, "%s: invalid number", arg);
   return false;
 }
 
@@ -82,7 +82,7 @@ int uniq_main(int argc, char** argv) {
     }
   }
   if (argc - optind > 2) {
-    text::print_error(kProg, "extra operand '%s'", argv[optind + 2]);
+    report(kProg, "extra operand '%s'", argv[optind + 2]);
     return 1;
   }
   FILE* in = text::open_input(kProg, optind < argc ? argv[optind] : "-");
@@ -91,7 +91,7 @@ int uniq_main(int argc, char** argv) {
   if (optind + 1 < argc && strcmp(argv[optind + 1], "-") != 0) {
     out = fopen(argv[optind + 1], "w");
     if (out == nullptr) {
-      text::print_errno(kProg, argv[optind + 1], errno);
+      report_error(kProg, argv[optind + 1], errno);
       text::close_input(in);
       return 1;
     }

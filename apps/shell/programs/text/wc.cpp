@@ -138,13 +138,13 @@ int wc_main(int argc, char** argv) {
     const bool is_stdin = name == nullptr || strcmp(name, "-") == 0;
     const int fd = is_stdin ? 0 : open(name, O_RDONLY);
     if (fd < 0) {
-      text::print_errno(kProg, name, errno);
+      report_error(kProg, name, errno);
       status = 1;
       continue;
     }
     Counts counts;
     if (!count_fd(fd, counts)) {
-      text::print_errno(kProg, is_stdin ? "standard input" : name, errno);
+      report_error(kProg, is_stdin ? "standard input" : name, errno);
       status = 1;
     }
     if (!is_stdin) close(fd);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "common.hpp"
+#include "common/run_command.hpp"
 #include "program.hpp"
 
 namespace mos::programs {
@@ -69,8 +70,10 @@ ReadResult read_item(const Options& o, FILE* in, text::ByteBuffer& item) {
     }
   }
   if (quote != 0) {
-    text::print_error(kProg, "unmatched %s quote; by default quotes are special to xargs unless "
-                      "you use the -0 option", quote == '\'' ? "single" : "double");
+    report(kProg,
+           "unmatched %s quote; by default quotes are special to xargs unless "
+           "you use the -0 option",
+           quote == '\'' ? "single" : "double");
     return ReadResult::Error;
   }
   return ReadResult::Item;
@@ -82,19 +85,19 @@ bool run(const Options& o, char** argv, int* status) {
     for (char** a = argv; *a != nullptr; ++a) fprintf(stderr, a == argv ? "%s" : " %s", *a);
     fputc('\n', stderr);
   }
-  const text::CommandResult result = text::run_command(argv, environ);
+  const CommandResult result = run_command(argv, environ);
   if (result.spawn_error != 0) {
-    text::print_errno(kProg, argv[0], result.spawn_error);
+    report_error(kProg, argv[0], result.spawn_error);
     *status = result.spawn_error == ENOENT ? 127 : 126;
     return false;
   }
   if (result.signal != 0) {
-    text::print_error(kProg, "%s: terminated by signal %d", argv[0], result.signal);
+    report(kProg, "%s: terminated by signal %d", argv[0], result.signal);
     *status = 125;
     return false;
   }
   if (result.exit_status == 255) {
-    text::print_error(kProg, "%s: exited with status 255; aborting", argv[0]);
+    report(kProg, "%s: exited with status 255; aborting", argv[0]);
     *status = 124;
     return false;
   }
@@ -154,7 +157,7 @@ int xargs_main(int argc, char** argv) {
       case 'I': o.replace = optarg; break;
       case 'n':
         if (!text::parse_size(optarg, &o.max_items) || o.max_items == 0) {
-          text::print_error(kProg, "value %s for -n option should be >= 1", optarg);
+          report(kProg, "value %s for -n option should be >= 1", optarg);
           return 1;
         }
         break;
@@ -196,7 +199,7 @@ int xargs_main(int argc, char** argv) {
       char* copy = static_cast<char*>(malloc(item.size() + 1));
       if (copy == nullptr || !args.push(copy)) {
         free(copy);
-        text::print_error(kProg, "memory exhausted");
+        report(kProg, "memory exhausted");
         status = 1;
         more = false;
         break;

@@ -161,19 +161,13 @@ int vdprintf(int fd, const char* format, va_list args) {
   Result<libc::Stream*> stream =
       libc::Stream::create(backend, mode, libc::BufferMode::Full, fd, nullptr);
   if (!stream) return fail_with(stream.error(), -1);
-  Result<int> result = (*stream)->print(format, args);
-  Result<void> closed = libc::Stream::close(*stream);
+  Result<int> result = mos::posix::c_api::print_and_close(*stream, format, args);
   if (!result) return fail_with(result.error(), -1);
-  if (!closed) return fail_with(closed.error(), -1);
   return *result;
 }
 
 int dprintf(int fd, const char* format, ...) {
-  va_list args;
-  va_start(args, format);
-  const int result = vdprintf(fd, format, args);
-  va_end(args);
-  return result;
+  MOS_FORWARD_VARIADIC(format, vdprintf(fd, format, args));
 }
 
 }  // extern "C"

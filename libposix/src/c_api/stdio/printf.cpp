@@ -12,6 +12,7 @@
 using mos::Result;
 using mos::posix::c_api::as_stream;
 using mos::posix::c_api::fail_with;
+using mos::posix::c_api::print_and_close;
 namespace libc = mos::posix::libc;
 
 extern "C" {
@@ -28,19 +29,11 @@ int vfprintf(FILE* file, const char* format, va_list args) {
 int vprintf(const char* format, va_list args) { return vfprintf(stdout, format, args); }
 
 int fprintf(FILE* file, const char* format, ...) {
-  va_list args;
-  va_start(args, format);
-  const int result = vfprintf(file, format, args);
-  va_end(args);
-  return result;
+  MOS_FORWARD_VARIADIC(format, vfprintf(file, format, args));
 }
 
 int printf(const char* format, ...) {
-  va_list args;
-  va_start(args, format);
-  const int result = vfprintf(stdout, format, args);
-  va_end(args);
-  return result;
+  MOS_FORWARD_VARIADIC(format, vfprintf(stdout, format, args));
 }
 
 int vsnprintf(char* s, size_t size, const char* format, va_list args) {
@@ -50,11 +43,7 @@ int vsnprintf(char* s, size_t size, const char* format, va_list args) {
 }
 
 int snprintf(char* s, size_t size, const char* format, ...) {
-  va_list args;
-  va_start(args, format);
-  const int result = vsnprintf(s, size, format, args);
-  va_end(args);
-  return result;
+  MOS_FORWARD_VARIADIC(format, vsnprintf(s, size, format, args));
 }
 
 int vsprintf(char* s, const char* format, va_list args) {
@@ -63,11 +52,7 @@ int vsprintf(char* s, const char* format, va_list args) {
 }
 
 int sprintf(char* s, const char* format, ...) {
-  va_list args;
-  va_start(args, format);
-  const int result = vsprintf(s, format, args);
-  va_end(args);
-  return result;
+  MOS_FORWARD_VARIADIC(format, vsprintf(s, format, args));
 }
 
 int vasprintf(char** s, const char* format, va_list args) {
@@ -75,22 +60,17 @@ int vasprintf(char** s, const char* format, va_list args) {
   size_t size = 0;
   Result<libc::Stream*> stream = libc::open_dynamic_memory_stream(&buffer, &size, nullptr);
   if (!stream) return fail_with(stream.error(), -1);
-  Result<int> result = (*stream)->print(format, args);
-  Result<void> closed = libc::Stream::close(*stream);
-  if (!result || !closed) {
+  Result<int> result = print_and_close(*stream, format, args);
+  if (!result) {
     free(buffer);
-    return fail_with(!result ? result.error() : closed.error(), -1);
+    return fail_with(result.error(), -1);
   }
   *s = buffer;
   return *result;
 }
 
 int asprintf(char** s, const char* format, ...) {
-  va_list args;
-  va_start(args, format);
-  const int result = vasprintf(s, format, args);
-  va_end(args);
-  return result;
+  MOS_FORWARD_VARIADIC(format, vasprintf(s, format, args));
 }
 
 int vfscanf(FILE* file, const char* format, va_list args) {
@@ -101,19 +81,11 @@ int vfscanf(FILE* file, const char* format, va_list args) {
 int vscanf(const char* format, va_list args) { return vfscanf(stdin, format, args); }
 
 int fscanf(FILE* file, const char* format, ...) {
-  va_list args;
-  va_start(args, format);
-  const int result = vfscanf(file, format, args);
-  va_end(args);
-  return result;
+  MOS_FORWARD_VARIADIC(format, vfscanf(file, format, args));
 }
 
 int scanf(const char* format, ...) {
-  va_list args;
-  va_start(args, format);
-  const int result = vfscanf(stdin, format, args);
-  va_end(args);
-  return result;
+  MOS_FORWARD_VARIADIC(format, vfscanf(stdin, format, args));
 }
 
 int vsscanf(const char* s, const char* format, va_list args) {
@@ -121,11 +93,7 @@ int vsscanf(const char* s, const char* format, va_list args) {
 }
 
 int sscanf(const char* s, const char* format, ...) {
-  va_list args;
-  va_start(args, format);
-  const int result = vsscanf(s, format, args);
-  va_end(args);
-  return result;
+  MOS_FORWARD_VARIADIC(format, vsscanf(s, format, args));
 }
 
 }  // extern "C"

@@ -32,21 +32,23 @@ void to_stderr(void*, const char* message) {
   (void)write(2, line, n + 1);
 }
 
+// Calls `f(c_field, libc_field)` for each pair of fields that hold the same variable.
+template <class F>
+void for_each_field_pair(mos_getopt_state& c, libc::GetoptState& state, F f) {
+  f(c.optarg, state.argument);
+  f(c.optind, state.index);
+  f(c.opterr, state.report_errors);
+  f(c.optopt, state.option);
+  f(c.next_char, state.next_char);
+}
+
 }  // namespace
 
 extern "C" int getopt(int argc, char* const argv[], const char* optstring) {
   mos_getopt_state* c = __mos_getopt_state();
   libc::GetoptState state;
-  state.argument = c->optarg;
-  state.index = c->optind;
-  state.report_errors = c->opterr;
-  state.option = c->optopt;
-  state.next_char = c->next_char;
+  for_each_field_pair(*c, state, [](auto& c_field, auto& field) { field = c_field; });
   int result = libc::getopt(state, argc, argv, optstring, to_stderr, nullptr);
-  c->optarg = state.argument;
-  c->optind = state.index;
-  c->opterr = state.report_errors;
-  c->optopt = state.option;
-  c->next_char = state.next_char;
+  for_each_field_pair(*c, state, [](auto& c_field, auto& field) { c_field = field; });
   return result;
 }

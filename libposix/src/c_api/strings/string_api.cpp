@@ -56,6 +56,21 @@ constexpr NumberedTexts make_signal_names() {
 constexpr NumberedTexts kUnknownErrors = make_unknown_errors();
 constexpr NumberedTexts kSignalNames = make_signal_names();
 
+using Describe = const char* (*)(int number, char* scratch) noexcept;
+
+// What strerror and strsignal return: `describe`'s text when it is a fixed one; for an unknown
+// number (written into the scratch buffer), the precomputed text of `numbered`, or
+// `beyond_table` when the number is outside it.
+char* lasting_text(Describe describe, int number, const NumberedTexts& numbered,
+                   const char* beyond_table) {
+  char scratch[libc::kErrorMessageBufferSize];
+  const char* message = describe(number, scratch);
+  if (message == scratch) {
+    message = number >= 0 && number < kNumbered ? numbered.text[number] : beyond_table;
+  }
+  return const_cast<char*>(message);
+}
+
 }  // namespace
 
 extern "C" {
@@ -141,13 +156,7 @@ char* strndup(const char* s, size_t n) {
 }
 
 char* strerror(int number) {
-  char scratch[libc::kErrorMessageBufferSize];
-  const char* message = libc::strerror(number, scratch);
-  if (message == scratch) {
-    // An unknown number: a precomputed "Unknown error N", or a fixed text beyond the table.
-    message = number >= 0 && number < kNumbered ? kUnknownErrors.text[number] : "Unknown error";
-  }
-  return const_cast<char*>(message);
+  return lasting_text(libc::strerror, number, kUnknownErrors, "Unknown error");
 }
 
 int strerror_r(int number, char* buffer, size_t size) {
@@ -155,12 +164,7 @@ int strerror_r(int number, char* buffer, size_t size) {
 }
 
 char* strsignal(int number) {
-  char scratch[libc::kErrorMessageBufferSize];
-  const char* message = libc::strsignal(number, scratch);
-  if (message == scratch) {
-    message = number >= 0 && number < kNumbered ? kSignalNames.text[number] : "Unknown signal";
-  }
-  return const_cast<char*>(message);
+  return lasting_text(libc::strsignal, number, kSignalNames, "Unknown signal");
 }
 
 int strcasecmp(const char* a, const char* b) {

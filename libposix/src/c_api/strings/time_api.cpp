@@ -8,35 +8,59 @@ namespace libc = mos::posix::libc;
 
 namespace {
 
+// struct tm and CalendarTime have the same fields (names and types): one copy serves both ways.
+template <class From, class To>
+void copy_fields(const From& from, To& to) {
+  to.tm_sec = from.tm_sec;
+  to.tm_min = from.tm_min;
+  to.tm_hour = from.tm_hour;
+  to.tm_mday = from.tm_mday;
+  to.tm_mon = from.tm_mon;
+  to.tm_year = from.tm_year;
+  to.tm_wday = from.tm_wday;
+  to.tm_yday = from.tm_yday;
+  to.tm_isdst = from.tm_isdst;
+  to.tm_gmtoff = from.tm_gmtoff;
+  to.tm_zone = from.tm_zone;
+}
+
 libc::CalendarTime from_c(const struct tm& t) {
   libc::CalendarTime c;
-  c.tm_sec = t.tm_sec;
-  c.tm_min = t.tm_min;
-  c.tm_hour = t.tm_hour;
-  c.tm_mday = t.tm_mday;
-  c.tm_mon = t.tm_mon;
-  c.tm_year = t.tm_year;
-  c.tm_wday = t.tm_wday;
-  c.tm_yday = t.tm_yday;
-  c.tm_isdst = t.tm_isdst;
-  c.tm_gmtoff = t.tm_gmtoff;
-  c.tm_zone = t.tm_zone;
+  copy_fields(t, c);
   return c;
 }
 
-struct tm* to_c(const libc::CalendarTime& c, struct tm* t) {
-  t->tm_sec = c.tm_sec;
-  t->tm_min = c.tm_min;
-  t->tm_hour = c.tm_hour;
-  t->tm_mday = c.tm_mday;
-  t->tm_mon = c.tm_mon;
-  t->tm_year = c.tm_year;
-  t->tm_wday = c.tm_wday;
-  t->tm_yday = c.tm_yday;
-  t->tm_isdst = c.tm_isdst;
-  t->tm_gmtoff = c.tm_gmtoff;
-  t->tm_zone = c.tm_zone;
+using BreakDown = bool (*)(libc::Seconds, libc::CalendarTime&) noexcept;
+using Normalise = libc::Seconds (*)(libc::CalendarTime&, int*) noexcept;
+
+// gmtime_r and localtime_r: `t` broken down by `break_down` into `out`.
+struct tm* broken_down(BreakDown break_down, const time_t* t, struct tm* out) {
+  libc::CalendarTime c;
+  if (!break_down(*t, c)) {
+    errno = EOVERFLOW;
+    return nullptr;
+  }
+  copy_fields(c, *out);
+  return out;
+}
+
+// timegm and mktime: the time `tm` denotes, and `tm` normalised, by `normalise`.
+time_t normalised(Normalise normalise, struct tm* tm) {
+  libc::CalendarTime c = from_c(*tm);
+  int error = 0;
+  time_t t = normalise(c, &error);
+  if (error != 0) {
+    errno = error;
+    return -1;
+  }
+  copy_fields(c, *tm);
   return t;
+}
+
+// asctime_r and ctime_r: a null text means that the year did not fit.
+char* text_or_overflow(char* text) {
+  if (text == nullptr) errno = EOVERFLOW;
+  return text;
 }
 
 }  // namespace
@@ -44,45 +68,19 @@ struct tm* to_c(const libc::CalendarTime& c, struct tm* t) {
 extern "C" {
 
 struct tm* gmtime_r(const time_t* t, struct tm* out) {
-  libc::CalendarTime c;
-  if (!libc::gmtime_r(*t, c)) {
-    errno = EOVERFLOW;
-    return nullptr;
-  }
-  return to_c(c, out);
+  return broken_down(libc::gmtime_r, t, out);
 }
 
 struct tm* localtime_r(const time_t* t, struct tm* out) {
-  libc::CalendarTime c;
-  if (!libc::localtime_r(*t, c)) {
-    errno = EOVERFLOW;
-    return nullptr;
-  }
-  return to_c(c, out);
+  return broken_down(libc::localtime_r, t, out);
 }
 
 time_t timegm(struct tm* tm) {
-  libc::CalendarTime c = from_c(*tm);
-  int error = 0;
-  time_t t = libc::timegm(c, &error);
-  if (error != 0) {
-    errno = error;
-    return -1;
-  }
-  to_c(c, tm);
-  return t;
+  return normalised(libc::timegm, tm);
 }
 
 time_t mktime(struct tm* tm) {
-  libc::CalendarTime c = from_c(*tm);
-  int error = 0;
-  time_t t = libc::mktime(c, &error);
-  if (error != 0) {
-    errno = error;
-    return -1;
-  }
-  to_c(c, tm);
-  return t;
+  return normalised(libc::mktime, tm);
 }
 
 double difftime(time_t a, time_t b) {
@@ -94,15 +92,11 @@ size_t strftime(char* buffer, size_t size, const char* format, const struct tm* 
 }
 
 char* asctime_r(const struct tm* tm, char* buffer) {
-  char* result = libc::asctime_r(from_c(*tm), buffer);
-  if (result == nullptr) errno = EOVERFLOW;
-  return result;
+  return text_or_overflow(libc::asctime_r(from_c(*tm), buffer));
 }
 
 char* ctime_r(const time_t* t, char* buffer) {
-  char* result = libc::ctime_r(*t, buffer);
-  if (result == nullptr) errno = EOVERFLOW;
-  return result;
+  return text_or_overflow(libc::ctime_r(*t, buffer));
 }
 
 }  // extern "C"

@@ -7,6 +7,7 @@
 #include <k/string.hpp>
 
 #include "format_writer.hpp"
+#include "length_modifier.hpp"
 
 #include <climits>
 #include <cstdint>
@@ -20,18 +21,8 @@ using detail::kLeftAdjust;
 using detail::kMarkPositive;
 using detail::kPadPositive;
 using detail::kZeroPad;
-
-enum class Length : std::uint8_t {
-  None,
-  Char,
-  Short,
-  Long,
-  LongLong,
-  IntMax,
-  Size,
-  PtrDiff,
-  LongDouble
-};
+using detail::Length;
+using detail::parse_length;
 
 // How an argument is read from the va_list.
 enum class ArgType : std::uint8_t {
@@ -137,48 +128,11 @@ bool parse_spec(const char*& s, Spec& spec) {
       spec.precision = static_cast<int>(precision);
     }
   }
-  switch (*s) {
-    case 'h':
-      ++s;
-      if (*s == 'h') {
-        ++s;
-        spec.length = Length::Char;
-      } else {
-        spec.length = Length::Short;
-      }
-      break;
-    case 'l':
-      ++s;
-      if (*s == 'l') {
-        ++s;
-        spec.length = Length::LongLong;
-      } else {
-        spec.length = Length::Long;
-      }
-      break;
-    case 'q':
-      ++s;
-      spec.length = Length::LongLong;
-      break;
-    case 'j':
-      ++s;
-      spec.length = Length::IntMax;
-      break;
-    case 'z':
-    case 'Z':
-      ++s;
-      spec.length = Length::Size;
-      break;
-    case 't':
-      ++s;
-      spec.length = Length::PtrDiff;
-      break;
-    case 'L':
-      ++s;
-      spec.length = Length::LongDouble;
-      break;
-    default:
-      break;
+  if (*s == 'Z') {  // glibc's old spelling of z, printf only
+    ++s;
+    spec.length = Length::Size;
+  } else {
+    spec.length = parse_length(s);
   }
   spec.conversion = *s;
   if (*s != '\0') ++s;
@@ -435,33 +389,7 @@ bool format_wide_string(FormatWriter& out, const wchar_t* text, std::size_t widt
 
 void store_count(const Spec& spec, void* target, std::size_t count) {
   if (target == nullptr) return;
-  switch (spec.length) {
-    case Length::Char:
-      *static_cast<signed char*>(target) = static_cast<signed char>(count);
-      break;
-    case Length::Short:
-      *static_cast<short*>(target) = static_cast<short>(count);
-      break;
-    case Length::Long:
-      *static_cast<long*>(target) = static_cast<long>(count);
-      break;
-    case Length::LongLong:
-    case Length::LongDouble:
-      *static_cast<long long*>(target) = static_cast<long long>(count);
-      break;
-    case Length::IntMax:
-      *static_cast<std::intmax_t*>(target) = static_cast<std::intmax_t>(count);
-      break;
-    case Length::Size:
-      *static_cast<std::size_t*>(target) = count;
-      break;
-    case Length::PtrDiff:
-      *static_cast<std::ptrdiff_t*>(target) = static_cast<std::ptrdiff_t>(count);
-      break;
-    default:
-      *static_cast<int*>(target) = static_cast<int>(count);
-      break;
-  }
+  detail::store_integer(target, spec.length, count);
 }
 
 // Records `type` for `position` in the positional table; false on a conflict or a bad position.

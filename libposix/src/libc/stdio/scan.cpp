@@ -4,6 +4,8 @@
 
 #include <posix/libc/convert.hpp>
 
+#include "length_modifier.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -11,8 +13,9 @@
 namespace mos::posix::libc {
 namespace {
 
-enum class Length : std::uint8_t { None, Char, Short, Long, LongLong, IntMax, Size, PtrDiff,
-                                   LongDouble };
+using detail::Length;
+using detail::parse_length;
+using detail::store_integer;
 
 bool is_space(int c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
 
@@ -63,24 +66,6 @@ class Reader {
   std::size_t count_ = 0;
   bool saw_end_ = false;
 };
-
-void store_integer(void* target, Length length, std::uintmax_t value) {
-  switch (length) {
-    case Length::Char: *static_cast<signed char*>(target) = static_cast<signed char>(value); break;
-    case Length::Short: *static_cast<short*>(target) = static_cast<short>(value); break;
-    case Length::Long: *static_cast<long*>(target) = static_cast<long>(value); break;
-    case Length::LongLong: case Length::LongDouble:
-      *static_cast<long long*>(target) = static_cast<long long>(value);
-      break;
-    case Length::IntMax: *static_cast<std::intmax_t*>(target) = static_cast<std::intmax_t>(value);
-      break;
-    case Length::Size: *static_cast<std::size_t*>(target) = value; break;
-    case Length::PtrDiff:
-      *static_cast<std::ptrdiff_t*>(target) = static_cast<std::ptrdiff_t>(value);
-      break;
-    default: *static_cast<int*>(target) = static_cast<int>(value); break;
-  }
-}
 
 // Reads an integer in `base` (0: C's prefixes) into `value`; false if no digit matched.
 bool read_integer(Reader& in, int base, bool is_signed, std::uintmax_t& value) {
@@ -325,31 +310,7 @@ int scan(ScanSource& source, const char* format, va_list args) noexcept {
       width = width * 10 + static_cast<std::size_t>(*s - '0');
       if (width > 1u << 30) width = 1u << 30;
     }
-    Length length = Length::None;
-    switch (*s) {
-      case 'h':
-        ++s;
-        length = Length::Short;
-        if (*s == 'h') {
-          ++s;
-          length = Length::Char;
-        }
-        break;
-      case 'l':
-        ++s;
-        length = Length::Long;
-        if (*s == 'l') {
-          ++s;
-          length = Length::LongLong;
-        }
-        break;
-      case 'q': ++s; length = Length::LongLong; break;
-      case 'j': ++s; length = Length::IntMax; break;
-      case 'z': ++s; length = Length::Size; break;
-      case 't': ++s; length = Length::PtrDiff; break;
-      case 'L': ++s; length = Length::LongDouble; break;
-      default: break;
-    }
+    const Length length = parse_length(s);
     const char conversion = *s;
     if (conversion == '\0') break;
     ++s;

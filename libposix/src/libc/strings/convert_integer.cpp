@@ -54,18 +54,23 @@ Parsed parse(const char* s, char** end, int base) noexcept {
   return result;
 }
 
+// Reports `e` through the optional errno out-parameter.
+void set_error(int* error, Error e) noexcept {
+  if (error != nullptr) *error = errno_value(e);
+}
+
 template <class T>
 T to_signed(const char* s, char** end, int base, int* error) noexcept {
   Parsed p = parse(s, end, base);
   if (!p.valid_base) {
-    if (error != nullptr) *error = errno_value(Error::InvalidArgument);
+    set_error(error, Error::InvalidArgument);
     return 0;
   }
   using U = std::make_unsigned_t<T>;
   const auto limit =
       static_cast<unsigned long long>(std::numeric_limits<T>::max()) + (p.negative ? 1 : 0);
   if (p.overflow || p.magnitude > limit) {
-    if (error != nullptr) *error = errno_value(Error::OutOfRange);
+    set_error(error, Error::OutOfRange);
     return p.negative ? std::numeric_limits<T>::min() : std::numeric_limits<T>::max();
   }
   auto u = static_cast<U>(p.magnitude);
@@ -76,11 +81,11 @@ template <class T>
 T to_unsigned(const char* s, char** end, int base, int* error) noexcept {
   Parsed p = parse(s, end, base);
   if (!p.valid_base) {
-    if (error != nullptr) *error = errno_value(Error::InvalidArgument);
+    set_error(error, Error::InvalidArgument);
     return 0;
   }
   if (p.overflow || p.magnitude > std::numeric_limits<T>::max()) {
-    if (error != nullptr) *error = errno_value(Error::OutOfRange);
+    set_error(error, Error::OutOfRange);
     return std::numeric_limits<T>::max();
   }
   auto u = static_cast<T>(p.magnitude);

@@ -106,18 +106,43 @@ int iso_weeks_in_year(long long y) noexcept {
   return p(y) == 4 || p(y - 1) == 3 ? 53 : 52;
 }
 
-// ISO 8601 week number and week-based year of tm.
-void iso_week(const CalendarTime& tm, long long& year, int& week) noexcept {
-  year = static_cast<long long>(tm.tm_year) + 1900;
+// An ISO 8601 week: its week-based year and its number in that year.
+struct IsoWeek {
+  long long year;
+  int week;
+};
+
+// The ISO 8601 week of tm.
+IsoWeek iso_week(const CalendarTime& tm) noexcept {
+  IsoWeek w{static_cast<long long>(tm.tm_year) + 1900, 0};
   int monday_based = (tm.tm_wday + 6) % 7;
-  week = (tm.tm_yday - monday_based + 10) / 7;
-  if (week < 1) {
-    --year;
-    week = iso_weeks_in_year(year);
-  } else if (week > iso_weeks_in_year(year)) {
-    ++year;
-    week = 1;
+  w.week = (tm.tm_yday - monday_based + 10) / 7;
+  if (w.week < 1) {
+    --w.year;
+    w.week = iso_weeks_in_year(w.year);
+  } else if (w.week > iso_weeks_in_year(w.year)) {
+    ++w.year;
+    w.week = 1;
   }
+  return w;
+}
+
+// The year within its century (0..99, also for negative years), as %y and %g print it.
+long long year_in_century(long long year) noexcept {
+  return year - floor_div(year, 100) * 100;
+}
+
+// The hour on a 12-hour clock (1..12), as %I and %l print it.
+int hour_of_12(int hour) noexcept {
+  return (hour + 11) % 12 + 1;
+}
+
+enum class LetterCase { Upper, Lower };
+
+// "AM" or "PM" for the hour, in the given case.
+const char* meridiem(int hour, LetterCase letters) noexcept {
+  if (hour >= 12) return letters == LetterCase::Lower ? "pm" : "PM";
+  return letters == LetterCase::Lower ? "am" : "AM";
 }
 
 void format_into(Output& out, const char* format, const CalendarTime& tm) noexcept;
@@ -160,25 +185,17 @@ void convert(Output& out, char spec, const Flags& f, const CalendarTime& tm) noe
       format_into(out, "-%m-%d", tm);
       return;
     }
-    case 'g': {
-      long long iso_year;
-      int week;
-      iso_week(tm, iso_year, week);
-      put_number(out, iso_year - floor_div(iso_year, 100) * 100, 2, '0', f);
+    case 'g':
+      put_number(out, year_in_century(iso_week(tm).year), 2, '0', f);
       return;
-    }
-    case 'G': {
-      long long iso_year;
-      int week;
-      iso_week(tm, iso_year, week);
-      put_number(out, iso_year, 1, '0', f);
+    case 'G':
+      put_number(out, iso_week(tm).year, 1, '0', f);
       return;
-    }
     case 'H':
       put_number(out, tm.tm_hour, 2, '0', f);
       return;
     case 'I':
-      put_number(out, (tm.tm_hour + 11) % 12 + 1, 2, '0', f);
+      put_number(out, hour_of_12(tm.tm_hour), 2, '0', f);
       return;
     case 'j':
       put_number(out, tm.tm_yday + 1, 3, '0', f);
@@ -187,7 +204,7 @@ void convert(Output& out, char spec, const Flags& f, const CalendarTime& tm) noe
       put_number(out, tm.tm_hour, 2, ' ', f);
       return;
     case 'l':
-      put_number(out, (tm.tm_hour + 11) % 12 + 1, 2, ' ', f);
+      put_number(out, hour_of_12(tm.tm_hour), 2, ' ', f);
       return;
     case 'm':
       put_number(out, tm.tm_mon + 1, 2, '0', f);
@@ -200,16 +217,12 @@ void convert(Output& out, char spec, const Flags& f, const CalendarTime& tm) noe
       return;
     case 'p': {
       Flags g = f;
-      if (f.swap_case) {  // glibc: %#p is lower case
-        g.swap_case = false;
-        put_text(out, tm.tm_hour >= 12 ? "pm" : "am", g);
-        return;
-      }
-      put_text(out, tm.tm_hour >= 12 ? "PM" : "AM", g);
+      g.swap_case = false;  // glibc: %#p is lower case
+      put_text(out, meridiem(tm.tm_hour, f.swap_case ? LetterCase::Lower : LetterCase::Upper), g);
       return;
     }
     case 'P':
-      put_text(out, tm.tm_hour >= 12 ? "pm" : "am", f);
+      put_text(out, meridiem(tm.tm_hour, LetterCase::Lower), f);
       return;
     case 'r':
       format_into(out, "%I:%M:%S %p", tm);
@@ -237,13 +250,9 @@ void convert(Output& out, char spec, const Flags& f, const CalendarTime& tm) noe
     case 'U':
       put_number(out, (tm.tm_yday + 7 - tm.tm_wday) / 7, 2, '0', f);
       return;
-    case 'V': {
-      long long iso_year;
-      int week;
-      iso_week(tm, iso_year, week);
-      put_number(out, week, 2, '0', f);
+    case 'V':
+      put_number(out, iso_week(tm).week, 2, '0', f);
       return;
-    }
     case 'w':
       put_number(out, tm.tm_wday, 1, '0', f);
       return;
@@ -257,7 +266,7 @@ void convert(Output& out, char spec, const Flags& f, const CalendarTime& tm) noe
       format_into(out, "%H:%M:%S", tm);
       return;
     case 'y':
-      put_number(out, year - floor_div(year, 100) * 100, 2, '0', f);
+      put_number(out, year_in_century(year), 2, '0', f);
       return;
     case 'Y':
       put_number(out, year, 1, '0', f);
