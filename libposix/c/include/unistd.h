@@ -111,9 +111,17 @@ unsigned alarm(unsigned seconds);
 int pause(void);
 __attribute__((__noreturn__)) void _exit(int status);
 
+/* vfork: the child borrows the parent's thread and stack, the parent waiting, until the child
+ * calls an exec function or _exit; the parent's vfork then returns the child's pid. As POSIX
+ * says, the child may do little else (no return from the function that called vfork). */
+void** __mos_vfork_prepare(void);
+pid_t __mos_vfork_finish(int jumped);
+#define vfork() __mos_vfork_finish(__builtin_setjmp(__mos_vfork_prepare()))
+
 int execv(const char* path, char* const argv[]);
 int execve(const char* path, char* const argv[], char* const envp[]);
 int execvp(const char* file, char* const argv[]);
+int execvpe(const char* file, char* const argv[], char* const envp[]);
 int execl(const char* path, const char* arg, ...);
 int execlp(const char* file, const char* arg, ...);
 

@@ -148,6 +148,12 @@ class Process : public RefCounted {
   std::uint64_t terminal_ = 0;
   CRuntimeSlot c_runtime_;
   void* start_ = nullptr;  // The program's arguments (System::Start), freed when it ends.
+  // vfork: the parent's jump buffer (__builtin_setjmp's five words) and the child it made;
+  // in the child, the parent whose thread it borrows until it execs or exits.
+  void* vfork_jump_[5] = {};
+  RefPtr<Process> vfork_child_;
+  Error vfork_error_ = Error::NoMemory;  // Why vfork_prepare made no child.
+  Process* vfork_parent_ = nullptr;
 
   // Signals.
   std::array<SignalAction, sig::kMax> actions_{};

@@ -92,6 +92,17 @@ class System final : public drv::TtySignalTarget, public vfs::ProcessInformation
   Result<void> exec(Process& self, std::string_view path, bool search, char* const* argv,
                     char* const* envp) noexcept;
 
+  /// vfork, in one address space: the child borrows the parent's thread (and stack) until it
+  /// execs or exits, then the thread jumps back to where the parent called vfork.
+  /// vfork_prepare makes the child (a copy of `parent`, as mos_spawn_function makes one) and
+  /// returns the parent's jump buffer for __builtin_setjmp (also when it fails: vfork_enter
+  /// then reports the error). vfork_enter makes the calling thread the child's (0). The child's
+  /// exec or end (exit, or a deadly signal) gives the thread back to the parent and jumps to
+  /// the buffer with 1; vfork_resume then returns the child's pid.
+  void** vfork_prepare(Process& parent) noexcept;
+  Result<Pid> vfork_enter(Process& parent) noexcept;
+  Pid vfork_resume(Process& parent) noexcept;
+
   /// Ends the calling process with exit status `code` (0..255): its C runtime is flushed, its
   /// descriptors closed, its children go to init, its parent is told. Never returns.
   [[noreturn]] void exit(Process& self, int code) noexcept;
@@ -169,6 +180,8 @@ class System final : public drv::TtySignalTarget, public vfs::ProcessInformation
   void stop_locked(sched::SchedulerGuard& guard, Process& self, int signal) noexcept;
   void notify_parent_locked(sched::SchedulerGuard& guard, Process& child) noexcept;
   [[noreturn]] void die(Process& self, int wait_status) noexcept;
+  // The end of a vfork child's use of its parent's thread: back to the parent's vfork.
+  [[noreturn]] static void vfork_return(Process& parent) noexcept;
   static void alarm_main(void* system) noexcept;
 
   vfs::Vfs& vfs_;

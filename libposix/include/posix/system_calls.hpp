@@ -192,6 +192,10 @@ long spawn(const char* path, int search, void* actions, const SpawnAttributes* a
            char* const* argv, char* const* envp) noexcept;
 long spawn_function(int (*entry)(void*), void* arg, void* actions,
                     const SpawnAttributes* attributes) noexcept;
+/// vfork's two halves (see System::vfork_prepare): the buffer to __builtin_setjmp into, then
+/// with what that returned: 0 in the child, the child's pid in the parent, or -errno.
+void** vfork_prepare() noexcept;
+long vfork_finish(int jumped) noexcept;
 /// execve(p): returns only on error.
 long execve(const char* path, int search, char* const* argv, char* const* envp) noexcept;
 /// _exit.

@@ -37,6 +37,9 @@ void System::exit(Process& self, int code) noexcept {
 
 void System::die(Process& self, int wait_status) noexcept {
   MOS_ASSERT(&self != init_.get());
+  // A vfork child ends on its parent's thread, which goes back to the parent.
+  Process* const vfork_parent = self.vfork_parent_;
+  self.vfork_parent_ = nullptr;
   // What the program leaves: its C runtime (stdio buffers reach their files first), its
   // descriptors, its directories. Flushing calls back into libposix, whose safe points must
   // not deliver signals to a process that is ending already.
@@ -83,6 +86,7 @@ void System::die(Process& self, int wait_status) noexcept {
       notify_parent_locked(guard, self);
     }
   }
+  if (vfork_parent != nullptr) vfork_return(*vfork_parent);
   sched::exit(0);
 }
 

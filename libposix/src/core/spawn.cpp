@@ -411,6 +411,10 @@ Result<void> System::exec(Process& self, std::string_view path, bool search, cha
   // The new program has copies of all it was given, and this thread only ends now: the old
   // program's arguments can go.
   delete old_start;
+  if (Process* parent = self.vfork_parent_) {
+    self.vfork_parent_ = nullptr;
+    vfork_return(*parent);  // A vfork child: the thread was its parent's.
+  }
   sched::exit(0);
 }
 

@@ -641,3 +641,53 @@ TEST_CASE("exec: a process runs another program in its place, keeping its pid") 
   CHECK(exit_code_of(world, other) == 7);
   CHECK(error == static_cast<int>(Error::NoEntry));
 }
+
+namespace {
+
+// What <unistd.h>'s vfork() expands to, for a linked program, then the child's part: set up
+// descriptor 1 and exec /bin/record (or _exit with 5 when `arg` says so).
+int vfork_parent(void* arg) noexcept {
+  Process& me = self();
+  System& system = me.system();
+  const bool exec_it = arg != nullptr;
+  // The jump comes back into this frame, so the setjmp must be here (as the macro puts it in
+  // its caller), not in a helper that has returned.
+  Pid pid;
+  if (__builtin_setjmp(system.vfork_prepare(me)) != 0) {
+    pid = system.vfork_resume(*current_process());
+  } else {
+    auto entered = system.vfork_enter(*current_process());
+    pid = entered ? *entered : -1;
+  }
+  if (pid == 0) {
+    Process& child = self();  // The child, on its parent's thread.
+    if (!exec_it) system.exit(child, 5);
+    auto file = open(child, kAtWorkingDirectory, "/vforked", vfs::open_flags::kCreate |
+                                                               vfs::open_flags::kWriteOnly, 0644);
+    if (!file || !dup2(child, *file, 1)) system.exit(child, 90);
+    char name[] = "record";
+    char word[] = "from-vfork";
+    char* argv[] = {name, word, nullptr};
+    (void)system.exec(child, "/bin/record", false, argv, nullptr);
+    system.exit(child, 91);
+  }
+  // The parent again: its own process, with the child's pid.
+  if (current_process() != &me || pid <= 0) return 80;
+  auto waited = system.wait(me, WaitFor::Process, pid, wait_options::kExited);
+  if (!waited) return 81;
+  return WIFEXITED(waited->status) ? WEXITSTATUS(waited->status) : 82;
+}
+
+}  // namespace
+
+TEST_CASE("vfork: the child borrows the parent's thread until it execs or exits") {
+  World& world = program_world();
+  // The child execs /bin/record with its descriptor 1 on /vforked; record exits with argc 2.
+  int exec_it = 1;
+  const Pid parent = must_spawn_function(world, vfork_parent, &exec_it);
+  CHECK(exit_code_of(world, parent) == 2);
+  CHECK(file_text(world, "/vforked").find("argv:record|from-vfork\n") == 0);
+  // The child exits at once: the parent sees its status.
+  const Pid other = must_spawn_function(world, vfork_parent, nullptr);
+  CHECK(exit_code_of(world, other) == 5);
+}

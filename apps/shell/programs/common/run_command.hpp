@@ -7,7 +7,7 @@ namespace mos::programs {
 struct CommandResult {
   /// errno of a failed posix_spawnp (the command never ran) or of a failed waitpid, else 0.
   int spawn_error = 0;
-  bool spawned = false;  ///< Whether posix_spawnp started the command.
+  bool spawned = false;  ///< Whether the command started (vfork and exec succeeded).
   int exit_status = 0;   ///< Its exit status when it exited.
   int signal = 0;        ///< The signal that killed it, else 0.
 };

@@ -37,6 +37,7 @@ struct CRuntime {
   int at_quick_exit_count = 0;
   unsigned int random_state = 1;        ///< rand/srand.
   PipeStream pipes[kPipeStreams] = {};  ///< popen's children, for pclose.
+  void* vfork_jump[5] = {};  ///< What vfork jumps into outside a process (it fails there).
 };
 
 /// The calling process's runtime (a shared fallback for threads outside every process).

@@ -1,5 +1,6 @@
 // The C names of process creation: posix_spawn and its attributes and file actions,
 // mos_spawn_function, the exec family, system().
+#include "c_runtime.hpp"
 #include "call.hpp"
 
 #include <mosaic/process.h>
@@ -149,12 +150,25 @@ int posix_spawnattr_getsigdefault(const posix_spawnattr_t* attributes, sigset_t*
   return 0;
 }
 
+void** __mos_vfork_prepare(void) {
+  void** buffer = sys::vfork_prepare();
+  return buffer != nullptr ? buffer : mos::posix::c_api::c_runtime().vfork_jump;
+}
+
+pid_t __mos_vfork_finish(int jumped) {
+  return static_cast<pid_t>(mos::posix::c_api::finish(sys::vfork_finish(jumped)));
+}
+
 int execve(const char* path, char* const argv[], char* const envp[]) {
   return static_cast<int>(mos::posix::c_api::finish(sys::execve(path, 0, argv, envp)));
 }
 
 int execv(const char* path, char* const argv[]) {
   return execve(path, argv, environ);
+}
+
+int execvpe(const char* file, char* const argv[], char* const envp[]) {
+  return static_cast<int>(mos::posix::c_api::finish(sys::execve(file, 1, argv, envp)));
 }
 
 int execvp(const char* file, char* const argv[]) {

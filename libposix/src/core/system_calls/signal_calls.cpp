@@ -190,6 +190,20 @@ long spawn_function(int (*entry)(void*), void* arg, void* actions,
                                               attributes != nullptr ? &converted : nullptr));
 }
 
+void** vfork_prepare() noexcept {
+  Process* self = current_process();
+  // A thread outside every process gets a buffer of its own stack's to jump into: the
+  // following vfork_finish says ENOSYS, and nothing jumps back to it.
+  if (self == nullptr) return nullptr;
+  return self->system().vfork_prepare(*self);
+}
+
+long vfork_finish(int jumped) noexcept {
+  MOS_SYS_CALLER();
+  if (jumped != 0) return self.system().vfork_resume(self);
+  return to_long(self.system().vfork_enter(self));
+}
+
 long execve(const char* path, int search, char* const* argv, char* const* envp) noexcept {
   MOS_SYS_CALLER();
   if (path == nullptr) return negative(Error::BadAddress);
