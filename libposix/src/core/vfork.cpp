@@ -14,6 +14,10 @@ namespace mos::posix {
 
 void** System::vfork_prepare(Process& parent) noexcept {
   parent.vfork_child_.reset();
+  if (&parent == init_.get()) {  // Init's thread is the boot thread: it cannot be lent.
+    parent.vfork_error_ = Error::NotSupported;
+    return parent.vfork_jump_;
+  }
   auto made = new_child(parent);
   if (!made) {
     parent.vfork_error_ = made.error();
@@ -41,7 +45,6 @@ void** System::vfork_prepare(Process& parent) noexcept {
 
 Result<Pid> System::vfork_enter(Process& parent) noexcept {
   if (!parent.vfork_child_) return parent.vfork_error_;
-  if (&parent == init_.get()) return Error::NotSupported;  // Init is the boot thread's.
   Process& child = *parent.vfork_child_;
   child.vfork_parent_ = &parent;
   sched::Thread& thread = sched::current();
