@@ -113,17 +113,15 @@ static Result<Resolved> resolve_file(System& system, const vfs::Context& context
   char interpreter_path[kHeaderBytes];
   memory_copy(interpreter_path, interpreter.data(), interpreter.size());
   const std::string_view interpreter_copy(interpreter_path, interpreter.size());
+  // The interpreter (and its argument), the script's path, then argv[1...].
   std::string_view prefix[3] = {interpreter_copy, argument, path};
-  std::span<const std::string_view> used = argument.empty()
-                                               ? std::span<const std::string_view>(prefix, 1)
-                                               : std::span<const std::string_view>(prefix, 2);
-  // The script's path follows the interpreter (and its argument), then argv[1...].
-  std::string_view with_path[3];
-  std::size_t count = 0;
-  for (std::string_view part : used) with_path[count++] = part;
-  with_path[count++] = path;
+  std::size_t count = 3;
+  if (argument.empty()) {
+    prefix[1] = path;
+    count = 2;
+  }
   Resolved script =
-      MOS_TRY(build_argv(std::span<const std::string_view>(with_path, count), argv, 1));
+      MOS_TRY(build_argv(std::span<const std::string_view>(prefix, count), argv, 1));
   auto inner = resolve_file(system, context, interpreter_copy, script.argv, depth + 1);
   free_argv(script.argv, script.argc);
   return inner;
@@ -360,7 +358,6 @@ Result<Pid> System::spawn_function(Process& parent, FunctionMain entry, void* ar
     child->parent_ = &parent;
   }
   MOS_TRY(child->set_environment(parent.environment_));
-  MOS_TRY(child->set_command_line(parent.name(), nullptr));
   MOS_TRY(prepare_child(parent, *child, actions, attributes));
   auto* start = new (std::nothrow) Start;
   if (start == nullptr) return Error::NoMemory;
