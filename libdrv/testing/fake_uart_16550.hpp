@@ -104,6 +104,12 @@ class FakeUart16550 {
   /// Whether the FIFOs are enabled, and the RX trigger level in bytes.
   bool fifos_enabled() const { return fifo_enabled_; }
   std::size_t rx_trigger() const { return trigger_; }
+  /// Bytes the RX FIFO can take now without overrunning: how much a sender with flow control
+  /// (QEMU's character back ends) passes on.
+  std::size_t rx_room() const {
+    NoInterrupts off;
+    return rx_.size() < fifo_depth() ? fifo_depth() - rx_.size() : 0;
+  }
   /// Bytes waiting in the RX FIFO, and in the TX FIFO.
   std::size_t rx_level() const {
     NoInterrupts off;

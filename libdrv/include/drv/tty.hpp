@@ -10,6 +10,10 @@
 ///   line without a delimiter), NL, EOL, EOL2; echo with ECHO, ECHOE, ECHOK, ECHOKE, ECHONL,
 ///   ECHOCTL (^X). Echo never waits: it goes to TerminalOutput::output, and what does not fit
 ///   is dropped and counted.
+/// - Flow control: a driver that offers its input (CharacterSink::offer, a UART) is held back
+///   when the input queue is full and a reader can take something from it; a read that makes
+///   room calls it back. A canonical line that fills the queue alone cannot be held back (its
+///   reader waits for the end of it), so, as with receive(), what does not fit is dropped.
 /// - Output (write, threads): OPOST with ONLCR, OCRNL, ONOCR, ONLRET, TAB3. A full output
 ///   blocks the writer, or gives a short count / Error::TryAgain with O_NONBLOCK.
 /// - read: canonical mode returns at most one line (waiting for one); non-canonical mode follows
@@ -84,6 +88,10 @@ class Tty final : public vfs::Device, public CharacterSink {
 
   /// CharacterSink: processes received characters; see the file comment. Interrupt-safe.
   void receive(std::span<const char> characters) noexcept override;
+  /// CharacterSink: processes received characters until the input queue is full while a reader
+  /// can take from it; returns how many it took, and calls `source` back once a read has made
+  /// room (see the file comment). Interrupt-safe.
+  std::size_t offer(std::span<const char> characters, InputSource& source) noexcept override;
   /// One received character.
   void receive(char c) noexcept { receive(std::span<const char>(&c, 1)); }
   /// Input to process once the tty lets go of its lock: for an output device that answers a
@@ -145,6 +153,9 @@ class Tty final : public vfs::Device, public CharacterSink {
   // Output bytes one character can become (a tab expanded to spaces).
   static constexpr std::size_t kMaxExpansion = 8;
   static constexpr std::size_t kEchoBuffer = 256;
+  // Room a read must have made before held-back input is let in again: a few lines' worth, so
+  // that a reader of single bytes does not call the driver back for each.
+  static constexpr std::size_t kResumeRoom = 256;
   enum class EraseKind : std::uint8_t { Erase, WordErase, Kill };
 
   Tty(TerminalOutput& output, const Termios& termios, const WindowSize& size) noexcept
@@ -169,14 +180,20 @@ class Tty final : public vfs::Device, public CharacterSink {
   std::size_t translate_locked(std::uint8_t c, char* out) noexcept;
   void track_column_locked(std::uint8_t c) noexcept;
 
-  // Reading (tty.cpp).
+  // Reading (tty.cpp): read() is read_input() then resume_held_input(), which must run outside
+  // the scheduler lock that read_input() holds.
+  Result<std::size_t> read_input(std::span<char> out, bool nonblocking) noexcept;
+  void resume_held_input() noexcept;
+  bool readable_locked() const noexcept;
   std::size_t copy_line_locked(std::span<char> out, bool& finished) noexcept;
   std::size_t copy_raw_locked(std::span<char> out) noexcept;
   std::size_t available_locked() const noexcept;
   void wake_readers() noexcept;
   void raise(int signal) noexcept;
   // Input processing without the deferred bytes, and their delivery (line_discipline.cpp).
-  void receive_now(std::span<const char> characters) noexcept;
+  // With a `source`, stops where the input must be held back and returns how many it took.
+  std::size_t receive_now(std::span<const char> characters, InputSource* source) noexcept;
+  bool must_hold_locked() const noexcept;
   void deliver_deferred() noexcept;
 
   TerminalOutput& output_;
@@ -191,6 +208,7 @@ class Tty final : public vfs::Device, public CharacterSink {
 
   mutable SpinLock lock_;  // Guards every member below.
   TtySignalTarget* signal_target_ = nullptr;
+  InputSource* held_source_ = nullptr;  // Held back by offer(); to call when there is room.
   void (*first_wait_hook_)() noexcept = nullptr;  // Taken by the first wait (scheduler lock).
   Termios termios_;
   WindowSize size_;

@@ -6,7 +6,8 @@
 ///                                           TtySignalTarget::signal_foreground (libposix)
 ///
 /// A driver delivers received characters to a CharacterSink, possibly from its interrupt
-/// handler. A Tty writes through a TerminalOutput (a UART, later the VGA console), from threads
+/// handler; a driver that can hold input back (an InputSource) offers them instead, and the
+/// sink takes what it has room for and calls the driver back when it has room again. A Tty writes through a TerminalOutput (a UART, later the VGA console), from threads
 /// and, for echo, from the interrupt context of the input driver; so `output` never waits. The
 /// signals typed at a terminal (^C, ^Z, ^\) go to a TtySignalTarget, which libposix implements
 /// by signalling the terminal's foreground process group.
@@ -22,13 +23,36 @@
 
 namespace mos::drv {
 
+/// An input driver that can hold received characters back while its sink has no room for them
+/// (a UART keeps them in its receive ring and, once that is full, stops reading the chip, so
+/// that the sender waits). See CharacterSink::offer.
+class InputSource {
+ public:
+  /// The sink has room again: offer it what was held back. Called from threads, with no lock
+  /// of the sink's held and not under the scheduler lock.
+  virtual void resume_input() noexcept = 0;
+
+ protected:
+  ~InputSource() = default;
+};
+
 /// Where an input driver delivers the characters it receives, in order.
 class CharacterSink {
  public:
   /// Takes received characters. Called from interrupt handlers (and from threads), never with a
   /// driver lock held; must not block. The sink takes every character: what it has no room for
-  /// it drops and counts itself, so the driver needs no flow control.
+  /// it drops and counts itself.
   virtual void receive(std::span<const char> characters) noexcept = 0;
+  /// For a driver that can hold input back: takes the characters the sink has room for now, in
+  /// order, and returns how many. When that is fewer than offered, the sink calls
+  /// `source.resume_input()` once it has room again, and the driver offers the rest then (as
+  /// Linux's tty flip buffers wait for n_tty). Same contexts as receive(). The default takes
+  /// everything through receive().
+  virtual std::size_t offer(std::span<const char> characters, InputSource& source) noexcept {
+    (void)source;
+    receive(characters);
+    return characters.size();
+  }
 
  protected:
   ~CharacterSink() = default;

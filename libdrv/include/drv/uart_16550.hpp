@@ -11,9 +11,11 @@
 /// - Threads write() into the transmit ring; if the transmitter is idle the write itself puts
 ///   the first 16 bytes into the FIFO ("kick"), the THRE interrupts send the rest. A full ring
 ///   blocks the writer (ipc::Blocking::Yes) or gives a short count / Error::TryAgain (No).
-/// - Received bytes go to the CharacterSink set with set_sink (a Tty), else stay in the
-///   receive ring for read(). When nobody takes them and the ring is full, new bytes are
-///   dropped and counted (UartStats::rx_dropped); buffered bytes are never overwritten.
+/// - Received bytes are offered to the CharacterSink set with set_sink (a Tty), else stay in
+///   the receive ring for read(). What the sink holds back, or nobody reads, waits in the ring;
+///   when the ring is full the driver stops reading the chip (IER without the receive
+///   interrupts) until there is room: QEMU then stops taking bytes from its back end, and a
+///   real line without flow control overruns the FIFO (counted). See uart_queues.hpp.
 ///
 /// As a TerminalOutput it is what a Tty writes through; output() never waits, so echo from the
 /// tty (in this UART's interrupt context) cannot block.
@@ -89,7 +91,8 @@ class Uart16550 final : public UartQueues, public TerminalOutput {
     tx_.clear();
     stats_ = {};
     ready_ = true;
-    io_.write8(reg(kIer), kIerRxData | kIerTxEmpty | kIerLineStatus);
+    receiver_paused_ = false;
+    set_receive_interrupts_locked(true);
     return {};
   }
 
@@ -215,22 +218,30 @@ class Uart16550 final : public UartQueues, public TerminalOutput {
     return lsr;
   }
 
-  // Moves the RX FIFO into the receive ring; whether any byte went in.
+  // Moves the RX FIFO into the receive ring; whether any byte went in. A full ring pauses the
+  // receiver: the bytes stay in the chip.
   bool drain_rx_locked() noexcept {
     using namespace uart16550;
     bool any = false;
     for (int i = 0; i < kMaxDrain; ++i) {
+      if (rx_.full()) {
+        pause_receiver_locked();
+        break;
+      }
       const std::uint8_t lsr = read_lsr_locked();
       if (lsr == kLsrAbsent || (lsr & kLsrDataReady) == 0) break;
-      const char c = static_cast<char>(io_.read8(reg(kData)));
+      (void)rx_.push(static_cast<char>(io_.read8(reg(kData))));
       ++stats_.rx_bytes;
-      if (rx_.push(c)) {
-        any = true;
-      } else {
-        ++stats_.rx_dropped;  // Nobody reads: drop the newest, keep what is buffered intact.
-      }
+      any = true;
     }
     return any;
+  }
+
+  // IER: the transmitter and line-status interrupts always, the receive ones unless paused.
+  void set_receive_interrupts_locked(bool enabled) noexcept override {
+    using namespace uart16550;
+    const auto rx = enabled ? kIerRxData : std::uint8_t{0};
+    io_.write8(reg(kIer), static_cast<std::uint8_t>(rx | kIerTxEmpty | kIerLineStatus));
   }
 
   // Puts up to a FIFO's worth of the transmit ring into THR; the caller knows THR is empty.

@@ -8,8 +8,21 @@
 namespace mos::drv {
 
 void Tty::receive(std::span<const char> characters) noexcept {
-  receive_now(characters);
+  (void)receive_now(characters, nullptr);
   deliver_deferred();
+}
+
+std::size_t Tty::offer(std::span<const char> characters, InputSource& source) noexcept {
+  const std::size_t taken = receive_now(characters, &source);
+  deliver_deferred();
+  return taken;
+}
+
+// Whether the next character must wait: it would not fit, and a reader can make room. (A
+// canonical line that fills the queue alone must be let in, and dropped, for its reader waits
+// for its end: [linux] n_tty_receive_buf_common, "no room" only with a line to read.)
+bool Tty::must_hold_locked() const noexcept {
+  return queue_.size() + line_length_ + 1 >= kInputCapacity && readable_locked();
 }
 
 void Tty::receive_deferred(std::span<const char> characters) noexcept {
@@ -33,13 +46,14 @@ void Tty::deliver_deferred() noexcept {
       deferred_size_ = 0;
     }
     if (n == 0) return;
-    receive_now(std::span<const char>(bytes, n));
+    (void)receive_now(std::span<const char>(bytes, n), nullptr);
   }
 }
 
-void Tty::receive_now(std::span<const char> characters) noexcept {
+std::size_t Tty::receive_now(std::span<const char> characters, InputSource* source) noexcept {
   std::size_t next = 0;
-  while (next < characters.size()) {
+  bool held = false;
+  while (next < characters.size() && !held) {
     bool readable = false;
     int signal = 0;
     {
@@ -47,6 +61,11 @@ void Tty::receive_now(std::span<const char> characters) noexcept {
       // Stop after a signal character: the signal goes out before later input is processed,
       // and without lock_ held.
       while (next < characters.size() && signal == 0) {
+        if (source != nullptr && must_hold_locked()) {
+          held_source_ = source;
+          held = true;
+          break;
+        }
         ++stats_.received;
         readable =
             receive_one_locked(static_cast<std::uint8_t>(characters[next++]), signal) || readable;
@@ -56,6 +75,7 @@ void Tty::receive_now(std::span<const char> characters) noexcept {
     if (signal != 0) raise(signal);
     if (readable) wake_readers();
   }
+  return next;
 }
 
 bool Tty::receive_one_locked(std::uint8_t c, int& signal) noexcept {

@@ -89,11 +89,34 @@ std::size_t Tty::copy_raw_locked(std::span<char> out) noexcept {
   return n;
 }
 
+bool Tty::readable_locked() const noexcept {
+  return (termios_.c_lflag & lflag::kIcanon) != 0 ? lines_ > 0 : available_locked() > 0;
+}
+
+void Tty::resume_held_input() noexcept {
+  InputSource* source = nullptr;
+  {
+    SpinLockGuard guard(lock_);
+    // Once a read has made some room, or nothing is left that a reader could take: held input
+    // comes in now (and, if it is more than the room, is held back again).
+    const std::size_t room = kInputCapacity - (queue_.size() + line_length_);
+    if (held_source_ != nullptr && (room >= kResumeRoom || !readable_locked())) {
+      source = std::exchange(held_source_, nullptr);
+    }
+  }
+  if (source != nullptr) source->resume_input();
+}
+
 Result<std::size_t> Tty::read(std::uint64_t, std::span<std::byte> out_bytes,
                               std::uint32_t flags) noexcept {
   if (out_bytes.empty()) return std::size_t{0};
   std::span<char> out(reinterpret_cast<char*>(out_bytes.data()), out_bytes.size());
-  const bool nonblocking = (flags & vfs::open_flags::kNonBlocking) != 0;
+  auto result = read_input(out, (flags & vfs::open_flags::kNonBlocking) != 0);
+  resume_held_input();
+  return result;
+}
+
+Result<std::size_t> Tty::read_input(std::span<char> out, bool nonblocking) noexcept {
   // Held across each check and the sleep after it, so input cannot slip in between.
   sched::SchedulerGuard scheduler;
 
@@ -234,8 +257,9 @@ Result<void> Tty::set_termios(const Termios& termios, When when) noexcept {
     const bool canonical = (termios_.c_lflag & lflag::kIcanon) != 0;
     if (canonical != was_canonical) canonical_changed_locked(canonical);
   }
-  // Readers re-check: a mode switch can make input readable.
+  // Readers re-check: a mode switch can make input readable; a flush makes room.
   wake_readers();
+  resume_held_input();
   return {};
 }
 
@@ -277,6 +301,7 @@ void Tty::flush(Queue queue) noexcept {
     flush_input_locked();
   }
   if (queue != Queue::Input) output_.discard_output();
+  resume_held_input();
 }
 
 TtyStats Tty::stats() const noexcept {

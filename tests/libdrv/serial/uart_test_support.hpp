@@ -50,6 +50,39 @@ struct UartRig {
   }
 };
 
+/// A CharacterSink that takes offered bytes only while it has `room`, and remembers who to call
+/// back when it held some back.
+struct HoldingSink final : CharacterSink {
+  std::string received;
+  std::size_t room = 0;
+  InputSource* held = nullptr;
+  void receive(std::span<const char> characters) noexcept override {
+    received.append(characters.data(), characters.size());
+  }
+  std::size_t offer(std::span<const char> characters, InputSource& source) noexcept override {
+    const std::size_t n = characters.size() < room ? characters.size() : room;
+    received.append(characters.data(), n);
+    room -= n;
+    if (n < characters.size()) held = &source;
+    return n;
+  }
+};
+
+/// Sends `data` from `sent` on as a sender with flow control does (QEMU's back ends): only what
+/// the RX FIFO has room for, servicing the interrupts as they come; stops when the chip takes
+/// no more. Returns the new `sent`.
+inline std::size_t send_with_flow_control(UartRig& rig, std::string_view data, std::size_t sent) {
+  while (sent < data.size()) {
+    const std::size_t room = rig.fake.rx_room();
+    if (room == 0) break;
+    const std::size_t n = room < data.size() - sent ? room : data.size() - sent;
+    rig.fake.receive(data.substr(sent, n));
+    sent += n;
+    rig.settle();
+  }
+  return sent;
+}
+
 /// A CharacterSink that keeps everything it is given.
 struct RecordingSink final : CharacterSink {
   std::string received;

@@ -43,6 +43,19 @@ ssize_t read_small_file(const char* path, char* buffer, size_t size) {
   return static_cast<ssize_t>(total);
 }
 
+// As procps in the C locale (Mosaic's only one): a control character in a name or an argument
+// shows as '.', a byte above ASCII as '?', so that every process stays on one line.
+void escape_unprintable(char* text, size_t length) {
+  for (size_t i = 0; i < length; ++i) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (byte < 0x20 || byte == 0x7f) {
+      text[i] = '.';
+    } else if (byte >= 0x80) {
+      text[i] = '?';
+    }
+  }
+}
+
 // Parses "pid (comm) state ppid pgrp session tty_nr tpgid flags minflt cminflt majflt
 // cmajflt utime stime cutime cstime priority nice threads itrealvalue starttime ...".
 bool read_stat(const char* pid_name, ProcessInfo& info) {
@@ -58,6 +71,7 @@ bool read_stat(const char* pid_name, ProcessInfo& info) {
   if (length >= sizeof info.comm) length = sizeof info.comm - 1;
   memcpy(info.comm, open_paren + 1, length);
   info.comm[length] = '\0';
+  escape_unprintable(info.comm, length);
   // Fields after the name, numbered from 3 (state).
   const char* p = close_paren + 1;
   unsigned long long fields[23] = {};
@@ -133,8 +147,9 @@ void print_command_line(const ProcessInfo& info) {
   size_t end = static_cast<size_t>(length);
   while (end > 0 && buffer[end - 1] == '\0') --end;
   for (size_t i = 0; i < end; ++i) {
-    if (buffer[i] == '\0') buffer[i] = ' ';
+    if (buffer[i] == '\0' || buffer[i] == '\n') buffer[i] = ' ';
   }
+  escape_unprintable(buffer, end);
   fwrite(buffer, 1, end, stdout);
   putchar('\n');
 }

@@ -2,7 +2,8 @@
 // (drv::bring_up_pc_machine), lists the devices and their drivers, prints the clock's date, then
 // talks through the serial terminal /dev/ttyS0: every line typed (with the line discipline's
 // echo and editing) is answered until "exit" or end of file, then how many lines and bytes
-// arrived (so that a test can tell that none was lost). With a disk attached
+// arrived, and the terminal's counters of received and dropped input (so that a test can tell
+// that none was lost). With a disk attached
 // (./mosaic run --disk FILE, an ext2 volume), it mounts /dev/vda at /mnt, writes files there,
 // reads them back and unmounts, so that the host's e2fsck and debugfs can check what it wrote.
 // With `keyboard` on the command line it first reads a line typed on the PS/2 keyboard through
@@ -193,6 +194,9 @@ mos::platform::ExitStatus mos::app_main(const BootInfo& boot) noexcept {
   }
   if ((*machine)->serial_terminal) {
     talk(v);
+    const drv::TtyStats stats = (*machine)->serial_terminal->stats();
+    info("tty: received {}, input dropped {}, echo dropped {}", stats.received,
+         stats.input_dropped, stats.echo_dropped);
     // Everything the terminal was given goes out before the machine stops.
     check((*machine)->serial_terminal->drain().has_value(), "the serial terminal drains");
   }

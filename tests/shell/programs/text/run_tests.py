@@ -426,36 +426,58 @@ def test_kill():
     expect("kill -9 -PGID kills the group", rc == 0 and status == -signal.SIGKILL, f"{rc} {err!r}")
 
 
+def pid_field(line, index):
+    fields = line.split()
+    return fields[index] if len(fields) > index else None
+
+
 def test_ps():
     child = subprocess.Popen(["sleep", "30"])
+    # Arguments with a newline, control characters and UTF-8: procps (in the C locale) shows
+    # the newline as a space, other control characters as '.' and bytes above ASCII as '?'.
+    multiline = subprocess.Popen([b"sh", b"-c", b"sleep 30\n\t\x7f: \xc3\xa9"])
+    renamed = subprocess.Popen([sys.executable, "-c", "import sys, time\n"
+                                "open('/proc/self/comm', 'wb').write(b'a\\tb\\nc\\xc3\\xa9')\n"
+                                "print(flush=True)\ntime.sleep(30)"], stdout=subprocess.PIPE)
+    renamed.stdout.readline()
     try:
         rc, out, _ = ours("ps", [])
         lines = out.decode().splitlines()
         expect("ps header", rc == 0 and lines[0] == "  PID TTY          TIME CMD", lines[:1])
-        mine = [l for l in lines[1:] if l.split()[0] == str(child.pid)]
+        mine = [l for l in lines[1:] if pid_field(l, 0) == str(child.pid)]
         expect("ps lists a live process", len(mine) == 1 and mine[0].split()[-1] == "sleep" and
                re.fullmatch(r" *\d+ \S+ +\d\d:\d\d:\d\d sleep", mine[0]), f"{mine}")
         host_pids = set(run(["ps", "-e", "-o", "pid="])[1].split())
-        our_pids = set(l.split()[0].encode() for l in lines[1:])
+        our_pids = set(pid_field(l, 0).encode() for l in lines[1:])
         expect("ps lists init", b"1" in our_pids)
         expect("ps shows most of the host's processes",
                len(host_pids & our_pids) >= len(host_pids) - 3, f"{host_pids - our_pids}")
         host_line = [l for l in run(["ps", "-e"])[1].decode().splitlines()
-                     if l.split()[0] == str(child.pid)]
+                     if pid_field(l, 0) == str(child.pid)]
         expect("ps line equals procps'", mine == host_line, f"{mine} {host_line}")
+        ours_renamed = [l for l in lines[1:] if pid_field(l, 0) == str(renamed.pid)]
+        host_renamed = [l for l in run(["ps", "-e"])[1].decode().splitlines()
+                        if pid_field(l, 0) == str(renamed.pid)]
+        expect("ps escapes a name as procps", ours_renamed == host_renamed and
+               ours_renamed[0].endswith(" a.b.c??"), f"{ours_renamed} {host_renamed}")
         rc, out, _ = ours("ps", ["-ef"])
         lines = out.decode().splitlines()
         expect("ps -f header", lines[0] == "UID        PID  PPID  C STIME TTY          TIME CMD",
                lines[:1])
-        mine = [l for l in lines[1:] if l.split()[1] == str(child.pid)]
-        host_line = [l for l in run(["ps", "-ef"])[1].decode().splitlines()
-                     if l.split()[1] == str(child.pid)]
-        expect("ps -f line equals procps'", mine == host_line, f"{mine} {host_line}")
+        expect("ps -f prints a line per process",
+               all(pid_field(l, 7) is not None for l in lines[1:]), lines)
+        host_lines = run(["ps", "-ef"])[1].decode().splitlines()
+        for pid in (child.pid, multiline.pid):
+            mine = [l for l in lines[1:] if pid_field(l, 1) == str(pid)]
+            host_line = [l for l in host_lines if pid_field(l, 1) == str(pid)]
+            expect(f"ps -f line equals procps' ({pid})", mine == host_line and len(mine) == 1,
+                   f"{mine} {host_line}")
         rc, _, err = ours("ps", ["-Z"])
         expect("ps bad option", rc == 1 and err.startswith(b"ps: "))
     finally:
-        child.kill()
-        child.wait()
+        for process in (child, multiline, renamed):
+            process.kill()
+            process.wait()
 
 
 def test_free():
