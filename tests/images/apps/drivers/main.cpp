@@ -2,8 +2,8 @@
 // (drv::bring_up_pc_machine), lists the devices and their drivers, prints the clock's date, then
 // talks through the serial terminal /dev/ttyS0: every line typed (with the line discipline's
 // echo and editing) is answered until "exit" or end of file, then how many lines and bytes
-// arrived, and the terminal's counters of received and dropped input (so that a test can tell
-// that none was lost). With a disk attached
+// arrived and how much input and echo the terminal dropped (so that a test can tell that none
+// was lost). With a disk attached
 // (./mosaic run --disk FILE, an ext2 volume), it mounts /dev/vda at /mnt, writes files there,
 // reads them back and unmounts, so that the host's e2fsck and debugfs can check what it wrote.
 // With `keyboard` on the command line it first reads a line typed on the PS/2 keyboard through
@@ -54,8 +54,9 @@ void write_text(vfs::OpenFile& file, std::string_view text) {
   check(n && *n == text.size(), "a terminal write completes");
 }
 
-// Echoes lines through the serial terminal until "exit" or end of file.
-void talk(vfs::Vfs& v) {
+// Echoes lines through the serial terminal (`terminal`, opened as /dev/ttyS0) until "exit" or
+// end of file.
+void talk(vfs::Vfs& v, const drv::Tty& terminal) {
   auto tty = v.open(v.context(), "/dev/ttyS0", kReadWrite);
   check(tty.has_value(), "open /dev/ttyS0");
   if (!tty) return;
@@ -63,9 +64,11 @@ void talk(vfs::Vfs& v) {
   mos::platform::console_announce_input();
   std::size_t lines = 0, bytes = 0;
   auto summary = [&] {
-    char text[80];
+    const drv::TtyStats stats = terminal.stats();
+    char text[120];
     const std::size_t length =
-        mos::format_to_buffer(text, "tty: {} lines, {} bytes\n", lines, bytes);
+        mos::format_to_buffer(text, "tty: {} lines, {} bytes; input dropped {}, echo dropped {}\n",
+                              lines, bytes, stats.input_dropped, stats.echo_dropped);
     write_text(**tty, std::string_view(text, length));
   };
   while (lines < 1000) {
@@ -193,10 +196,7 @@ mos::platform::ExitStatus mos::app_main(const BootInfo& boot) noexcept {
     if ((*machine)->console_terminal) read_keyboard_line(v);
   }
   if ((*machine)->serial_terminal) {
-    talk(v);
-    const drv::TtyStats stats = (*machine)->serial_terminal->stats();
-    info("tty: received {}, input dropped {}, echo dropped {}", stats.received,
-         stats.input_dropped, stats.echo_dropped);
+    talk(v, *(*machine)->serial_terminal);
     // Everything the terminal was given goes out before the machine stops.
     check((*machine)->serial_terminal->drain().has_value(), "the serial terminal drains");
   }
