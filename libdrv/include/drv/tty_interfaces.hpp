@@ -7,10 +7,11 @@
 ///
 /// A driver delivers received characters to a CharacterSink, possibly from its interrupt
 /// handler; a driver that can hold input back (an InputSource) offers them instead, and the
-/// sink takes what it has room for and calls the driver back when it has room again. A Tty writes through a TerminalOutput (a UART, later the VGA console), from threads
-/// and, for echo, from the interrupt context of the input driver; so `output` never waits. The
-/// signals typed at a terminal (^C, ^Z, ^\) go to a TtySignalTarget, which libposix implements
-/// by signalling the terminal's foreground process group.
+/// sink takes what it has room for and calls the driver back when it has room again. A Tty
+/// writes through a TerminalOutput (a UART, the VGA console), from threads and, for echo, from
+/// the interrupt context of the input driver; so `output` never waits. The signals typed at a
+/// terminal (^C, ^Z, ^\) go to a TtySignalTarget, which libposix implements by signalling the
+/// terminal's foreground process group.
 
 #include <sched/time.hpp>
 

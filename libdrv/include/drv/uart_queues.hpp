@@ -101,8 +101,9 @@ class UartQueues : public InputSource {
   bool receiver_paused_ = false;  ///< The ring filled: receive interrupts are off.
 
  private:
-  // Hands the ring to the sink until it is empty or the sink holds back; any context.
-  void deliver_to_sink() noexcept;
+  // Hands the ring to the sink until it is empty or the sink holds back; any context. Whether
+  // a sink is attached.
+  bool deliver_to_sink() noexcept;
   // Restarts a paused receiver once the ring has room. `lock_` held.
   void maybe_resume_receiver_locked() noexcept;
 

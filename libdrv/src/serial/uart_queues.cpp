@@ -91,7 +91,7 @@ Result<void> UartQueues::wait_tx_empty(sched::Deadline deadline) noexcept {
   }
 }
 
-void UartQueues::deliver_to_sink() noexcept {
+bool UartQueues::deliver_to_sink() noexcept {
   // Only one context runs the delivery loop at a time, and it loops until the ring is empty or
   // the sink holds back, so bytes reach the sink in the order the hardware gave them even if a
   // second context (another CPU, or a thread polling on_interrupt) buffered some meanwhile.
@@ -102,10 +102,10 @@ void UartQueues::deliver_to_sink() noexcept {
     std::size_t n = 0;
     {
       SpinLockGuard guard(lock_);
-      if (delivering_ && !delivering) break;
+      if (delivering_ && !delivering) return true;
       if (sink_ == nullptr || sink_full_ || rx_.empty()) {
         delivering_ = false;
-        break;
+        return sink_ != nullptr;
       }
       // Copied, not taken: what the sink refuses stays in the ring, first in line.
       n = rx_.size() < sizeof chunk ? rx_.size() : sizeof chunk;
@@ -125,15 +125,8 @@ void UartQueues::deliver_to_sink() noexcept {
 }
 
 void UartQueues::after_interrupt(bool received, bool sent) noexcept {
-  bool has_sink = false;
-  {
-    SpinLockGuard guard(lock_);
-    has_sink = sink_ != nullptr;
-  }
-  if (has_sink) {
-    deliver_to_sink();
-    received = false;  // Delivered (or waiting for the sink): no reader of the ring to wake.
-  }
+  // Delivered, or waiting for the sink: with a sink there is no reader of the ring to wake.
+  if (deliver_to_sink()) received = false;
   if (!received && !sent) return;
   sched::SchedulerGuard scheduler;
   if (received) rx_waiters_.wake_all(scheduler);

@@ -117,6 +117,13 @@ void format_cpu_time(unsigned long long ticks, long ticks_per_second, char* out,
   }
 }
 
+// Seconds since boot from /proc/uptime, or a negative number if it cannot be read.
+double uptime_seconds() {
+  char buffer[128];
+  if (read_small_file("/proc/uptime", buffer, sizeof buffer) <= 0) return -1;
+  return strtod(buffer, nullptr);
+}
+
 // The boot time in seconds since the epoch: /proc/stat's "btime", else the time now minus
 // /proc/uptime (a system without /proc/stat); 0 if neither is there.
 long long boot_time() {
@@ -127,11 +134,21 @@ long long boot_time() {
     const char* line = strstr(buffer, "\nbtime ");
     if (line != nullptr) result = strtoll(line + 7, nullptr, 10);
   }
-  if (result == 0 && read_small_file("/proc/uptime", buffer, 16384) > 0) {
-    result = static_cast<long long>(time(nullptr)) - strtoll(buffer, nullptr, 10);
-  }
+  const double uptime = result == 0 ? uptime_seconds() : -1;
+  if (uptime >= 0) result = static_cast<long long>(time(nullptr)) - static_cast<long long>(uptime);
   free(buffer);
   return result;
+}
+
+// -f's C, as procps: the CPU time used per whole second of the process's life, in percent,
+// at most 99 (0 in its first second).
+unsigned cpu_percent(const ProcessInfo& info, double uptime, long ticks_per_second) {
+  const double alive = uptime - static_cast<double>(info.start_ticks) / ticks_per_second;
+  if (uptime < 0 || alive < 1) return 0;
+  const unsigned long long life_ticks =
+      static_cast<unsigned long long>(alive) * static_cast<unsigned long long>(ticks_per_second);
+  const unsigned long long percent = info.cpu_ticks * 100 / life_ticks;
+  return percent > 99 ? 99 : static_cast<unsigned>(percent);
 }
 
 // -f's CMD: the arguments separated by spaces, or "[comm]" for kernel threads.
@@ -176,6 +193,7 @@ int ps_main(int argc, char** argv) {
   }
   const long ticks_per_second = sysconf(_SC_CLK_TCK) > 0 ? sysconf(_SC_CLK_TCK) : 100;
   const long long boot = full ? boot_time() : 0;
+  const double uptime = full ? uptime_seconds() : -1;
   // readdir order is not numeric everywhere: collect the pids and sort them.
   text::Array<long> pids;
   while (const dirent* entry = readdir(proc)) {
@@ -225,7 +243,8 @@ int ps_main(int argc, char** argv) {
     if (boot > 0 && localtime_r(&start, &start_tm) != nullptr) {
       strftime(stime, sizeof stime, "%H:%M", &start_tm);
     }
-    printf("%-8s %5ld %5ld  0 %5s %-8s %8s ", user, info.pid, info.ppid, stime, tty, cpu);
+    printf("%-8s %5ld %5ld %2u %5s %-8s %8s ", user, info.pid, info.ppid,
+           cpu_percent(info, uptime, ticks_per_second), stime, tty, cpu);
     print_command_line(info);
   }
   return 0;

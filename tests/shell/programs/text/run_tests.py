@@ -440,6 +440,11 @@ def test_ps():
                                 "open('/proc/self/comm', 'wb').write(b'a\\tb\\nc\\xc3\\xa9')\n"
                                 "print(flush=True)\ntime.sleep(30)"], stdout=subprocess.PIPE)
     renamed.stdout.readline()
+    # Busy for a second and a half, then asleep: -f's C is its CPU time per second alive.
+    busy = subprocess.Popen([sys.executable, "-c", "import time\nstart = time.time()\n"
+                             "while time.time() - start < 1.5: pass\n"
+                             "print(flush=True)\ntime.sleep(30)"], stdout=subprocess.PIPE)
+    busy.stdout.readline()
     try:
         rc, out, _ = ours("ps", [])
         lines = out.decode().splitlines()
@@ -472,10 +477,30 @@ def test_ps():
             host_line = [l for l in host_lines if pid_field(l, 1) == str(pid)]
             expect(f"ps -f line equals procps' ({pid})", mine == host_line and len(mine) == 1,
                    f"{mine} {host_line}")
+        # C as procps: CPU ticks per whole second alive, in percent (at most 99). The process
+        # sleeps now, so its ticks stay; its age moves on while ps runs: any whole second of it.
+        hz = os.sysconf("SC_CLK_TCK")
+
+        def busy_ticks_and_age():
+            fields = open(f"/proc/{busy.pid}/stat").read().rsplit(")", 1)[1].split()
+            uptime = float(open("/proc/uptime").read().split()[0])
+            return int(fields[11]) + int(fields[12]), uptime - int(fields[19]) / hz
+
+        ticks, age_before = busy_ticks_and_age()
+        rc, out, _ = ours("ps", ["-f"])
+        ticks_after, age_after = busy_ticks_and_age()
+        allowed = {min(99, ticks * 100 // (whole * hz)) if whole > 0 else 0
+                   for whole in range(int(age_before), int(age_after) + 1)}
+        ours_busy = [l for l in out.decode().splitlines()[1:]
+                     if pid_field(l, 1) == str(busy.pid)]
+        expect("ps -f C is the CPU share, as procps computes it",
+               ticks == ticks_after and ticks > 0 and len(ours_busy) == 1 and
+               int(pid_field(ours_busy[0], 3)) in allowed and 0 not in allowed,
+               f"{ours_busy} {ticks} {age_before} {age_after} {allowed}")
         rc, _, err = ours("ps", ["-Z"])
         expect("ps bad option", rc == 1 and err.startswith(b"ps: "))
     finally:
-        for process in (child, multiline, renamed):
+        for process in (child, multiline, renamed, busy):
             process.kill()
             process.wait()
 
