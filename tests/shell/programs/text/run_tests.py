@@ -495,7 +495,7 @@ def test_ps():
                      if pid_field(l, 1) == str(busy.pid)]
         expect("ps -f C is the CPU share, as procps computes it",
                ticks == ticks_after and ticks > 0 and len(ours_busy) == 1 and
-               int(pid_field(ours_busy[0], 3)) in allowed and 0 not in allowed,
+               int(pid_field(ours_busy[0], 3)) in allowed and max(allowed) > 0,
                f"{ours_busy} {ticks} {age_before} {age_after} {allowed}")
         rc, _, err = ours("ps", ["-Z"])
         expect("ps bad option", rc == 1 and err.startswith(b"ps: "))
