@@ -12,6 +12,7 @@
 // after waiting for the child.
 
 #include <posix/files.hpp>
+#include <posix/signals.hpp>
 #include <posix/system.hpp>
 #include <posix/waiting.hpp>
 
@@ -92,6 +93,22 @@ inline int exit_code_of(World& world, Pid pid) {
   CHECK(result.pid == pid);
   REQUIRE_MESSAGE(WIFEXITED(result.status), "status ", result.status);
   return WEXITSTATUS(result.status);
+}
+
+/// A child that waits in pause() until killed, delivering what comes.
+inline int pause_forever(void*) {
+  Process& me = self();
+  while (true) {
+    (void)pause(me);
+    (void)me.system().deliver_signals(me);
+  }
+}
+
+/// Ends the children of init that a test left (they are killed, then reaped).
+inline void reap_all(World& world) {
+  (void)world.system->kill(world.init(), -1, sig::kKill);
+  while (world.system->wait(world.init(), WaitFor::Any, 0, wait_options::kExited)) {
+  }
 }
 
 /// Spawns entry(arg) as a child of init (must succeed).

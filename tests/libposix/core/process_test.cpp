@@ -76,22 +76,6 @@ Result<Pid> spawn_recording(World& world, std::string_view path, std::vector<con
                              const_cast<char* const*>(envp.data()));
 }
 
-// A child that waits in pause() until killed, delivering what comes.
-int pause_forever(void*) {
-  Process& me = self();
-  while (true) {
-    (void)pause(me);
-    (void)me.system().deliver_signals(me);
-  }
-}
-
-// Ends the children of init that a test left (they are killed, then reaped).
-void reap_all(World& world) {
-  (void)world.system->kill(world.init(), -1, sig::kKill);
-  while (world.system->wait(world.init(), WaitFor::Any, 0, wait_options::kExited)) {
-  }
-}
-
 }  // namespace
 
 TEST_CASE("programs: registering and installing") {

@@ -66,6 +66,13 @@ SignalAction handler_action(void (*handler)(int), std::uint32_t flags = 0,
   return action;
 }
 
+// In a child: counting_handler catches `signal` (with `flags`) in the calling process.
+void catch_in_self(int signal, std::uint32_t flags = 0) {
+  Process& me = self();
+  const SignalAction action = handler_action(counting_handler, flags);
+  (void)me.system().set_action(me, signal, &action);
+}
+
 // A child that waits for signals until g_done, delivering them; exits with its handler count.
 int wait_for_signals(void*) {
   Process& me = self();
@@ -74,20 +81,6 @@ int wait_for_signals(void*) {
     (void)me.system().deliver_signals(me);
   }
   return seen.calls;
-}
-
-int pause_forever(void*) {
-  Process& me = self();
-  while (true) {
-    (void)pause(me);
-    (void)me.system().deliver_signals(me);
-  }
-}
-
-void reap_all(World& world) {
-  (void)world.system->kill(world.init(), -1, sig::kKill);
-  while (world.system->wait(world.init(), WaitFor::Any, 0, wait_options::kExited)) {
-  }
 }
 
 void reset() {
@@ -439,9 +432,7 @@ TEST_CASE("signals: a blocked call is interrupted, or restarted under SA_RESTART
 
   SUBCASE("a pipe read: EINTR after a handler without SA_RESTART") {
     const Pid pid = must_spawn_function(world, [](void*) -> int {
-      Process& me = self();
-      const SignalAction action = handler_action(counting_handler);
-      (void)me.system().set_action(me, sig::kUser1, &action);
+      catch_in_self(sig::kUser1);
       char buffer[8];
       seen.result = sys::read(g_fds[0], buffer, sizeof buffer);
       return seen.calls;
@@ -453,9 +444,7 @@ TEST_CASE("signals: a blocked call is interrupted, or restarted under SA_RESTART
   }
   SUBCASE("a pipe read: restarted after an SA_RESTART handler, then gets the data") {
     const Pid pid = must_spawn_function(world, [](void*) -> int {
-      Process& me = self();
-      const SignalAction action = handler_action(counting_handler, action_flags::kRestart);
-      (void)me.system().set_action(me, sig::kUser1, &action);
+      catch_in_self(sig::kUser1, action_flags::kRestart);
       char buffer[8];
       seen.result = sys::read(g_fds[0], buffer, sizeof buffer);
       return seen.calls;
@@ -485,9 +474,7 @@ TEST_CASE("signals: a blocked call is interrupted, or restarted under SA_RESTART
   }
   SUBCASE("nanosleep: EINTR with the time left") {
     const Pid pid = must_spawn_function(world, [](void*) -> int {
-      Process& me = self();
-      const SignalAction action = handler_action(counting_handler, action_flags::kRestart);
-      (void)me.system().set_action(me, sig::kUser1, &action);
+      catch_in_self(sig::kUser1, action_flags::kRestart);
       long remaining = 0;
       seen.result = sys::nanosleep(5'000'000'000, &remaining);
       seen.remaining = remaining;
@@ -516,9 +503,8 @@ TEST_CASE("signals: a blocked call is interrupted, or restarted under SA_RESTART
   }
   SUBCASE("wait for a child: EINTR after a handler") {
     const Pid pid = must_spawn_function(world, [](void*) -> int {
+      catch_in_self(sig::kUser1);
       Process& me = self();
-      const SignalAction action = handler_action(counting_handler);
-      (void)me.system().set_action(me, sig::kUser1, &action);
       (void)me.system().spawn_function(me, pause_forever, nullptr, nullptr, nullptr);
       sys::WaitInfo info{};
       seen.result = sys::wait(0, 0, WEXITED, &info);
