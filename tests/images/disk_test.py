@@ -8,45 +8,35 @@ Usage: disk_test.py IMAGE_TEST_ARGS...   (passed to tools/image_test.py, plus --
 """
 
 import os
-import subprocess
 import sys
-import tempfile
 
 sys.dont_write_bytecode = True  # No __pycache__ in the source tree.
-from ext2_volume import debugfs, fsck_failure, make_volume, run, tool  # noqa: E402
+from ext2_volume import check_run_on_volume, debugfs, run, tool  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 IMAGE_TEST = os.path.join(HERE, "..", "..", "tools", "image_test.py")
 
 
-def main() -> int:
+def read_back(disk: str, scratch: str) -> list[str]:
     failures = []
-    with tempfile.TemporaryDirectory(prefix="mosaic-disk-") as tmp:
-        disk = make_volume(tmp)
-        if disk is None:
-            return 1
-        booted = subprocess.run([sys.executable, IMAGE_TEST, *sys.argv[1:], "--disk", disk])
-        if booted.returncode != 0:
-            failures.append("the image run failed (see above)")
-        if (failure := fsck_failure(disk)) is not None:
-            failures.append(failure)
-        hello = debugfs(disk, "cat /hello.txt")
-        if hello != b"written by Mosaic\n":
-            failures.append(f"debugfs reads /hello.txt as {hello!r}")
-        dumped = os.path.join(tmp, "big.bin")
-        run([tool("debugfs"), "-R", f"dump /dir/big.bin {dumped}", disk])
-        expected = bytes((i * 31 + i // 1024) & 0xff for i in range(200 * 1024))
-        got = open(dumped, "rb").read() if os.path.exists(dumped) else b""
-        if got != expected:
-            failures.append(f"/dir/big.bin differs ({len(got)} bytes read back)")
-        link = debugfs(disk, "stat /big-link").decode()
-        if "Fast link dest: \"dir/big.bin\"" not in link:
-            failures.append("/big-link is not a fast symlink to dir/big.bin")
-    for failure in failures:
-        print(f"disk_test: FAILED: {failure}")
-    if not failures:
-        print("disk_test: PASS: e2fsck clean, debugfs reads back what the image wrote")
-    return 1 if failures else 0
+    hello = debugfs(disk, "cat /hello.txt")
+    if hello != b"written by Mosaic\n":
+        failures.append(f"debugfs reads /hello.txt as {hello!r}")
+    dumped = os.path.join(scratch, "big.bin")
+    run([tool("debugfs"), "-R", f"dump /dir/big.bin {dumped}", disk])
+    expected = bytes((i * 31 + i // 1024) & 0xff for i in range(200 * 1024))
+    got = open(dumped, "rb").read() if os.path.exists(dumped) else b""
+    if got != expected:
+        failures.append(f"/dir/big.bin differs ({len(got)} bytes read back)")
+    link = debugfs(disk, "stat /big-link").decode()
+    if "Fast link dest: \"dir/big.bin\"" not in link:
+        failures.append("/big-link is not a fast symlink to dir/big.bin")
+    return failures
+
+
+def main() -> int:
+    return check_run_on_volume([IMAGE_TEST, *sys.argv[1:]], "mosaic-disk-", "the image",
+                               read_back)
 
 
 if __name__ == "__main__":

@@ -5,6 +5,8 @@ host on it (/from-host.txt: "hello from the host"), and checks of a volume after
 import os
 import subprocess
 import sys
+import tempfile
+from typing import Callable
 
 
 def tool(name: str) -> str:
@@ -47,3 +49,25 @@ def fsck_failure(disk: str) -> str | None:
 def debugfs(disk: str, request: str) -> bytes:
     """What debugfs prints for one request (e.g. "cat /hello.txt")."""
     return run([tool("debugfs"), "-R", request, disk]).stdout
+
+
+def check_run_on_volume(command: list[str], prefix: str, what_wrote: str,
+                        read_back: Callable[[str, str], list[str]]) -> int:
+    """Makes a fresh volume, runs `command --disk VOLUME` (a Python script and its arguments),
+    then checks the volume: e2fsck finds it clean, and read_back(disk, scratch_directory) lists
+    what debugfs read back wrong. Prints the verdict; returns the exit status."""
+    failures = []
+    with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
+        disk = make_volume(tmp)
+        if disk is None:
+            return 1
+        if subprocess.run([sys.executable, *command, "--disk", disk]).returncode != 0:
+            failures.append("the run failed (see above)")
+        if (failure := fsck_failure(disk)) is not None:
+            failures.append(failure)
+        failures += read_back(disk, tmp)
+    for failure in failures:
+        print(f"disk_test: FAILED: {failure}")
+    if not failures:
+        print(f"disk_test: PASS: e2fsck clean, debugfs reads back what {what_wrote} wrote")
+    return 1 if failures else 0

@@ -9,53 +9,43 @@ Usage: disk_test.py SESSION TRANSCRIPT IMAGE_TEST_ARGS...   (passed to session_t
 """
 
 import os
-import subprocess
 import sys
-import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SESSION_TEST = os.path.join(HERE, "session_test.py")
 sys.path.insert(0, os.path.join(HERE, ".."))
 sys.dont_write_bytecode = True  # No __pycache__ in the source tree.
-from ext2_volume import debugfs, fsck_failure, make_volume  # noqa: E402
+from ext2_volume import check_run_on_volume, debugfs  # noqa: E402
+
+
+def read_back(disk: str, _scratch: str) -> list[str]:
+    failures = []
+    expected = {
+        "/hello.txt": b"written by the shell\n",
+        "/dir/big.txt": b"".join(b"line %d\n" % n for n in range(2000)),
+        "/dir/sub/passwd": open(os.path.join(HERE, "..", "..", "..", "apps", "shell",
+                                             "initramfs", "etc", "passwd"), "rb").read(),
+        "/empty": b"",
+    }
+    for path, content in expected.items():
+        got = debugfs(disk, f"cat {path}")
+        if got != content:
+            failures.append(f"debugfs reads {path} as {len(got)} bytes {got[:40]!r}..., "
+                            f"expected {len(content)} bytes")
+    link = debugfs(disk, "stat /big-link").decode()
+    if "Fast link dest: \"dir/big.txt\"" not in link:
+        failures.append("/big-link is not a fast symlink to dir/big.txt")
+    if "0600" not in debugfs(disk, "stat /empty").decode():
+        failures.append("/empty does not have mode 0600")
+    listing = debugfs(disk, "ls -l /dir").decode()
+    if "moved.txt" in listing or "from-host.txt" in debugfs(disk, "ls /").decode():
+        failures.append("the moved and removed file is still there")
+    return failures
 
 
 def main() -> int:
-    failures = []
-    with tempfile.TemporaryDirectory(prefix="mosaic-shell-disk-") as tmp:
-        disk = make_volume(tmp)
-        if disk is None:
-            return 1
-        booted = subprocess.run([sys.executable, SESSION_TEST, *sys.argv[1:], "--disk", disk])
-        if booted.returncode != 0:
-            failures.append("the session failed (see above)")
-        if (failure := fsck_failure(disk)) is not None:
-            failures.append(failure)
-        expected = {
-            "/hello.txt": b"written by the shell\n",
-            "/dir/big.txt": b"".join(b"line %d\n" % n for n in range(2000)),
-            "/dir/sub/passwd": open(os.path.join(HERE, "..", "..", "..", "apps", "shell",
-                                                 "initramfs", "etc", "passwd"), "rb").read(),
-            "/empty": b"",
-        }
-        for path, content in expected.items():
-            got = debugfs(disk, f"cat {path}")
-            if got != content:
-                failures.append(f"debugfs reads {path} as {len(got)} bytes {got[:40]!r}..., "
-                                f"expected {len(content)} bytes")
-        link = debugfs(disk, "stat /big-link").decode()
-        if "Fast link dest: \"dir/big.txt\"" not in link:
-            failures.append("/big-link is not a fast symlink to dir/big.txt")
-        if "0600" not in debugfs(disk, "stat /empty").decode():
-            failures.append("/empty does not have mode 0600")
-        listing = debugfs(disk, "ls -l /dir").decode()
-        if "moved.txt" in listing or "from-host.txt" in debugfs(disk, "ls /").decode():
-            failures.append("the moved and removed file is still there")
-    for failure in failures:
-        print(f"disk_test: FAILED: {failure}")
-    if not failures:
-        print("disk_test: PASS: e2fsck clean, debugfs reads back what the shell wrote")
-    return 1 if failures else 0
+    return check_run_on_volume([SESSION_TEST, *sys.argv[1:]], "mosaic-shell-disk-", "the shell",
+                               read_back)
 
 
 if __name__ == "__main__":
